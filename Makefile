@@ -1,0 +1,31 @@
+# The few verbs the README and CI use.
+PYTHON ?= python
+DATA ?= training_data/docs
+MODEL := detector/models/default.joblib
+
+.PHONY: install test lint model bench bench-quick gate
+
+install:  ## the package, its tests' needs and every integration extra
+	$(PYTHON) -m pip install -e '.[dev,scrapy,datatrove,spark]'
+
+test:
+	$(PYTHON) -m pytest
+
+lint:
+	$(PYTHON) -m ruff check detector tests bench
+	$(PYTHON) -m ruff format --check detector tests bench
+	$(PYTHON) -m mypy detector
+
+model:  ## rebuild the embedded default model from training_data/ (deterministic)
+	$(PYTHON) -m detector train $(DATA) -o $(MODEL)
+	$(PYTHON) -c "from detector.persistence import write_checksum; write_checksum('$(MODEL)')"
+
+gate:  ## the quality gate alone: the default model on the held-out documents
+	$(PYTHON) -m pytest tests/test_quality_gate.py -v
+
+bench:  ## quality and speed on the ScrapingHub pages (needs ../shared or BENCH_DATA)
+	$(PYTHON) -m pip install -q -r bench/requirements.txt
+	$(PYTHON) -m bench
+
+bench-quick:
+	$(PYTHON) -m bench --quick

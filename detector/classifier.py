@@ -1,0 +1,232 @@
+"""The public face of the model: :class:`Detector`, its verdicts, and the module shortcuts.
+
+A document is one page's lines in reading order; the model reads each line with its
+neighbours, so classify whole documents, not lines picked out of them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .dataset import EDITORIAL
+from .errors import DetectorError
+from .model import LineModel
+from .persistence import LoadedModel, base_metadata, load_default, load_model, save_model
+from .text import is_blank, select_with_blanks, split_lines, strip_ending
+
+log = logging.getLogger(__name__)
+
+BLANK = "blank"
+DEFAULT_KEEP: frozenset[str] = frozenset({EDITORIAL})
+
+
+class Verdict(NamedTuple):
+    """One line's fate. ``score`` is the probability that the line is NOT editorial."""
+
+    text: str
+    label: str
+    score: float
+    keep: bool
+
+
+class RemovedLine(NamedTuple):
+    """A line a filter removed: its 1-based number in the input, text, label and score."""
+
+    line_no: int
+    text: str
+    label: str
+    score: float
+
+
+class FilterResult(NamedTuple):
+    """What a filter kept (as text) and everything it removed, for the audit trail."""
+
+    text: str
+    removed: list[RemovedLine]
+    n_lines: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a :class:`Detector` decides; immutable, so detectors can be shared between threads.
+
+    ``threshold``: a line is editorial when its score is below it (``None``: the model's own,
+    chosen for high editorial recall). ``keep``: the labels a filter keeps.
+    """
+
+    threshold: float | None = None
+    keep: frozenset[str] = DEFAULT_KEEP
+
+
+_default_lock = threading.Lock()
+_default_loaded: LoadedModel | None = None
+
+
+def _default() -> LoadedModel:
+    global _default_loaded
+    with _default_lock:
+        if _default_loaded is None:
+            _default_loaded = load_default()
+        return _default_loaded
+
+
+class Detector:
+    """Classifies the lines of scraped documents and filters out the non-editorial ones.
+
+    >>> det = Detector.default()
+    >>> det.filter_lines(["Home", "The council approved the budget on Tuesday after a long debate."])
+    ['The council approved the budget on Tuesday after a long debate.']
+    """
+
+    def __init__(self, loaded: LoadedModel, settings: Settings = Settings()) -> None:
+        self._loaded = loaded
+        labels = list(loaded.metadata["labels"])
+        unknown = set(settings.keep) - set(labels)
+        if unknown:
+            raise DetectorError(f"unknown label(s) {', '.join(sorted(unknown))}; this model knows {', '.join(labels)}")
+        threshold = loaded.metadata["threshold"] if settings.threshold is None else settings.threshold
+        if not 0.0 <= float(threshold) <= 1.0:
+            raise DetectorError(f"threshold {threshold} is outside [0, 1]")
+        self.settings = settings
+        self.labels: list[str] = labels
+        self.threshold: float = float(threshold)
+        self._classes = list(loaded.model.classes_)
+
+    # -- construction -----------------------------------------------------------------------
+    @classmethod
+    def default(cls, *, threshold: float | None = None, keep: Iterable[str] = DEFAULT_KEEP) -> "Detector":
+        """The embedded default model, loaded on first use and cached for the process."""
+        return cls(_default(), Settings(threshold, frozenset(keep)))
+
+    @classmethod
+    def load(cls, path: str | Path, *, threshold: float | None = None, keep: Iterable[str] = DEFAULT_KEEP) -> "Detector":
+        """A model saved by ``detector train``. A joblib file runs code when loaded: trust it first."""
+        return cls(load_model(path), Settings(threshold, frozenset(keep)))
+
+    @classmethod
+    def from_model(cls, model: LineModel, metadata: dict[str, Any], *, settings: Settings = Settings()) -> "Detector":
+        """Wrap a freshly trained model (see :func:`detector.training.train`)."""
+        meta = {**base_metadata(), **metadata}
+        return cls(LoadedModel(model, meta, "<memory>", "memory"), settings)
+
+    def configure(self, *, threshold: float | None = None, keep: Iterable[str] | None = None) -> "Detector":
+        """A detector sharing this model with other settings."""
+        settings = Settings(
+            self.settings.threshold if threshold is None else threshold,
+            self.settings.keep if keep is None else frozenset(keep),
+        )
+        return Detector(self._loaded, settings)
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """The provenance recorded with the model (versions, labels, data hash, metrics)."""
+        return dict(self._loaded.metadata)
+
+    @property
+    def source(self) -> str:
+        """Where the model came from (a path, or ``<memory>``)."""
+        return self._loaded.path
+
+    def save(self, path: str | Path) -> None:
+        """Save the model with its metadata (joblib; ``.skops`` for the safe format)."""
+        save_model(self._loaded.model, self._loaded.metadata, path)
+
+    # -- classification ---------------------------------------------------------------------
+    def classify(self, lines: Sequence[str]) -> list[Verdict]:
+        """One verdict per line of ONE document (blank lines get label ``blank`` and are kept)."""
+        return self.classify_many([lines])[0]
+
+    def classify_many(self, documents: Sequence[Sequence[str]]) -> list[list[Verdict]]:
+        """Verdicts for many documents in one batched model call (much faster than a loop)."""
+        content = [[line for line in doc if not is_blank(line)] for doc in documents]
+        proba = self._loaded.model.predict_proba(content)
+        ed = self._classes.index(EDITORIAL)
+        other = [i for i in range(len(self._classes)) if i != ed]
+        scores = 1.0 - proba[:, ed] if len(proba) else np.zeros(0)
+        if other and len(proba):
+            alt = np.asarray(other)[np.argmax(proba[:, other], axis=1)]
+        else:
+            alt = np.zeros(len(proba), dtype=int)
+        out: list[list[Verdict]] = []
+        k = 0
+        keep = self.settings.keep
+        for doc in documents:
+            verdicts: list[Verdict] = []
+            for line in doc:
+                if is_blank(line):
+                    verdicts.append(Verdict(line, BLANK, 0.0, True))
+                    continue
+                score = float(min(max(scores[k], 0.0), 1.0))
+                label = EDITORIAL if score < self.threshold else self._classes[alt[k]]
+                verdicts.append(Verdict(line, label, score, label in keep))
+                k += 1
+            out.append(verdicts)
+        return out
+
+    # -- filtering --------------------------------------------------------------------------
+    def filter_document(self, text: str) -> FilterResult:
+        """Filter one document given as text; the kept lines come out byte for byte."""
+        lines = split_lines(text)
+        verdicts = self.classify([strip_ending(line) for line in lines])
+        return self._result(lines, verdicts)
+
+    def filter_documents(self, texts: Sequence[str]) -> list[FilterResult]:
+        """:meth:`filter_document` for many documents, batched."""
+        split = [split_lines(t) for t in texts]
+        all_verdicts = self.classify_many([[strip_ending(x) for x in lines] for lines in split])
+        return [self._result(lines, v) for lines, v in zip(split, all_verdicts)]
+
+    @staticmethod
+    def _result(lines: list[str], verdicts: list[Verdict]) -> FilterResult:
+        chosen = select_with_blanks([v.text for v in verdicts], [v.keep for v in verdicts])
+        removed = [
+            RemovedLine(i + 1, v.text, v.label, v.score)
+            for i, v in enumerate(verdicts)
+            if not v.keep and v.label != BLANK
+        ]
+        if removed:
+            log.debug("removed %d of %d lines", len(removed), len(lines))
+        return FilterResult("".join(lines[i] for i in chosen), removed, len(lines))
+
+    def filter_text(self, text: str) -> str:
+        """The text without its non-editorial lines (see :meth:`filter_document` for what went)."""
+        return self.filter_document(text).text
+
+    def filter_lines(self, lines: Sequence[str]) -> list[str]:
+        """The kept lines of one document, unchanged, with sensible blank lines between them."""
+        verdicts = self.classify(lines)
+        return [lines[i] for i in select_with_blanks(lines, [v.keep for v in verdicts])]
+
+
+def _detector(threshold: float | None, model: Detector | str | Path | None) -> Detector:
+    if isinstance(model, Detector):
+        return model if threshold is None else model.configure(threshold=threshold)
+    if model is None:
+        return Detector.default(threshold=threshold)
+    return Detector.load(model, threshold=threshold)
+
+
+def filter_text(text: str, threshold: float | None = None, model: Detector | str | Path | None = None) -> str:
+    """Remove the non-editorial lines of ``text`` with the default model (or ``model``).
+
+    >>> filter_text("Home\\nThe council approved the budget on Tuesday after a long debate.\\n")
+    'The council approved the budget on Tuesday after a long debate.\\n'
+    """
+    return _detector(threshold, model).filter_text(text)
+
+
+def filter_lines(lines: Sequence[str], threshold: float | None = None, model: Detector | str | Path | None = None) -> list[str]:
+    """The kept lines of one document, with the default model (or ``model``)."""
+    return _detector(threshold, model).filter_lines(lines)
+
+
+def classify(lines: Sequence[str], threshold: float | None = None, model: Detector | str | Path | None = None) -> list[Verdict]:
+    """One :class:`Verdict` per line of one document, with the default model (or ``model``)."""
+    return _detector(threshold, model).classify(lines)

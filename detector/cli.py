@@ -1,0 +1,350 @@
+"""The ``detector`` command: a thin typer layer over the library.
+
+Each command parses its options, calls one library function and formats the result. Library
+errors become one line on stderr and exit code 1; usage errors exit 2; a closed output pipe
+ends quietly with 0.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Annotated, Any, TypeVar
+
+import typer
+
+from . import textio
+from ._version import __version__
+from .classifier import Detector, FilterResult
+from .dataset import load_dataset
+from .errors import DataError, DetectorError
+from .jsonl import DEFAULT_ON_ERROR, filter_jsonl
+
+app = typer.Typer(
+    help="Keep the editorial lines of scraped web text; drop ads, teasers, navigation and legal chrome.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+T = TypeVar("T")
+MAX_PROBLEMS_SHOWN = 50
+
+ModelOpt = Annotated[
+    Path | None,
+    typer.Option("--model", "-m", help="Model file (.joblib or .skops); default: the embedded model. Loading a joblib file runs code: use only trusted files."),
+]
+ThresholdOpt = Annotated[
+    float | None, typer.Option("--threshold", "-t", min=0.0, max=1.0, help="Remove lines scoring at or above this (default: the model's).")
+]
+KeepOpt = Annotated[list[str] | None, typer.Option("--keep", "-k", help="A label to keep (repeatable); default: editorial.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary on stderr.")]
+EncodingOpt = Annotated[str, typer.Option("--encoding", help="Input encoding.")]
+ErrorsOpt = Annotated[
+    str, typer.Option("--errors", help="On undecodable bytes: surrogateescape (keep them byte for byte), replace, ignore or strict (stop).")
+]
+
+
+def _err(message: str) -> None:
+    typer.echo(f"detector: {message}", err=True)
+
+
+def _run(fn: Callable[[], T]) -> T:
+    """Run a command body; turn the library's errors into one line and an exit code."""
+    try:
+        return fn()
+    except DataError as exc:
+        # Every problem at once, one per line, so all can be fixed in one go.
+        for problem in exc.problems[:MAX_PROBLEMS_SHOWN]:
+            _err(f"error: {problem}")
+        if len(exc.problems) > MAX_PROBLEMS_SHOWN:
+            _err(f"error: … and {len(exc.problems) - MAX_PROBLEMS_SHOWN} more problems")
+        raise typer.Exit(1) from None
+    except DetectorError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+        raise typer.Exit(0) from None
+    except KeyboardInterrupt:
+        _err("interrupted")
+        raise typer.Exit(130) from None
+    except OSError as exc:
+        name = f"{exc.filename}: " if exc.filename else ""
+        _err(f"error: {name}{exc.strerror or exc}")
+        raise typer.Exit(1) from None
+
+
+def _quiet_broken_pipe() -> None:
+    # Point stdout at devnull so the interpreter's final flush does not complain.
+    import os
+
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _detector(model: Path | None, threshold: float | None, keep: list[str] | None) -> Detector:
+    keep_set = keep or ["editorial"]
+    if model is None:
+        return Detector.default(threshold=threshold, keep=keep_set)
+    return Detector.load(model, threshold=threshold, keep=keep_set)
+
+
+@contextlib.contextmanager
+def _output(path: Path | None) -> Iterator[IO[str]]:
+    """stdout (bytes of kept lines preserved) or an atomically written file."""
+    if path is None or str(path) == "-":
+        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="surrogateescape", newline="", write_through=False)
+        try:
+            yield out
+            out.flush()
+        finally:
+            with contextlib.suppress(ValueError):
+                out.detach()
+    else:
+        with textio.atomic_output(path) as f:
+            yield f
+
+
+def _inputs(paths: list[Path] | None) -> list[str]:
+    return [str(p) for p in paths] if paths else ["-"]
+
+
+def _write_removed(sink: Any, name: str, result: FilterResult) -> None:
+    for r in result.removed:
+        sink.write(json.dumps({"file": name, "line": r.line_no, "label": r.label, "score": round(r.score, 4), "text": r.text}, ensure_ascii=False) + "\n")
+
+
+@app.command("filter")
+def filter_cmd(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Text files, one document each ('-' or nothing: stdin).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
+    model: ModelOpt = None,
+    threshold: ThresholdOpt = None,
+    keep: KeepOpt = None,
+    removed: Annotated[Path | None, typer.Option("--removed", help="Write every removed line (file, line, label, score, text) as JSONL here.")] = None,
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="Input is JSON Lines; clean --field of each record.")] = False,
+    field: Annotated[str, typer.Option("--field", help="With --jsonl: the text field (dotted paths like content.text work).")] = "text",
+    annotate: Annotated[bool, typer.Option("--annotate", help="With --jsonl: add the removed lines with labels and scores under 'detector_removed'.")] = False,
+    on_error: Annotated[str, typer.Option("--on-error", help="With --jsonl, for a malformed record: pass (unchanged), skip, or fail.")] = DEFAULT_ON_ERROR,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="With --jsonl: worker processes (order is kept).")] = 1,
+    encoding: EncodingOpt = textio.DEFAULT_ENCODING,
+    errors: ErrorsOpt = textio.DEFAULT_ERRORS,
+    quiet: QuietOpt = False,
+) -> None:
+    """Print the documents without their junk lines.
+
+    Example: detector filter page.txt --removed removed.jsonl
+    """
+
+    def body() -> None:
+        det = _detector(model, threshold, keep)
+        names = _inputs(paths)
+        with contextlib.ExitStack() as stack:
+            out = stack.enter_context(_output(output))
+            audit = stack.enter_context(textio.atomic_output(removed)) if removed else None
+            if jsonl:
+                _filter_jsonl(det, names, out, field, annotate, on_error, jobs, encoding, errors, quiet)
+                return
+            total = gone = 0
+            for name in names:
+                decoded = textio.read_text(name, encoding, errors)
+                if decoded.warning and not quiet:
+                    _err(f"warning: {decoded.warning}")
+                result = det.filter_document(decoded.text)
+                out.write(result.text)
+                total += result.n_lines
+                gone += len(result.removed)
+                if audit is not None:
+                    _write_removed(audit, textio.describe(name), result)
+            if not quiet:
+                _err(f"removed {gone:,} of {total:,} lines from {len(names):,} document{'s' if len(names) != 1 else ''}")
+
+    _run(body)
+
+
+def _filter_jsonl(det: Detector, names: list[str], out: IO[str], field: str, annotate: bool, on_error: str, jobs: int, encoding: str, errors: str, quiet: bool) -> None:
+    from .jsonl import JsonlSummary
+
+    grand = JsonlSummary()
+    for name in names:
+        label = textio.describe(name)
+        if name == "-":
+            stream: IO[str] = io.TextIOWrapper(sys.stdin.buffer, encoding=encoding, errors=errors if errors != "strict" else "strict")
+        else:
+            stream = _open_text(name, encoding, errors)
+        with stream:
+            s = filter_jsonl(stream, out, det, field_path=field, annotate=annotate, on_error=on_error, jobs=jobs, source=label, report=None if quiet else lambda m: _err(f"warning: {m}"))
+        for k in ("records", "cleaned", "lines", "lines_removed", "errors"):
+            setattr(grand, k, getattr(grand, k) + getattr(s, k))
+    if not quiet:
+        _err(grand.line()[len("detector: "):])
+
+
+def _open_text(name: str, encoding: str, errors: str) -> IO[str]:
+    import gzip
+
+    p = Path(name)
+    try:
+        if p.is_dir():
+            raise DetectorError(f"{name}: is a folder; give the files in it instead")
+        raw: IO[bytes] = gzip.open(p, "rb") if p.suffix == ".gz" else open(p, "rb")  # noqa: SIM115
+    except FileNotFoundError:
+        raise DetectorError(f"{name}: no such file") from None
+    except PermissionError:
+        raise DetectorError(f"{name}: permission denied") from None
+    return io.TextIOWrapper(raw, encoding=encoding, errors=errors)
+
+
+@app.command("score")
+def score_cmd(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Text files, one document each ('-' or nothing: stdin).")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="tsv or jsonl.")] = "tsv",
+    model: ModelOpt = None,
+    threshold: ThresholdOpt = None,
+    keep: KeepOpt = None,
+    encoding: EncodingOpt = textio.DEFAULT_ENCODING,
+    errors: ErrorsOpt = textio.DEFAULT_ERRORS,
+    quiet: QuietOpt = False,
+) -> None:
+    """One record per input line: document, line number, label, score, keep, text.
+
+    Example: detector score page.txt --format jsonl
+    """
+
+    def body() -> None:
+        if fmt not in ("tsv", "jsonl"):
+            raise DetectorError(f"unknown --format {fmt!r}; choose tsv or jsonl")
+        det = _detector(model, threshold, keep)
+        with _output(None) as out:
+            writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+            if fmt == "tsv":
+                writer.writerow(["document", "line", "label", "score", "keep", "text"])
+            for name in _inputs(paths):
+                decoded = textio.read_text(name, encoding, errors)
+                if decoded.warning and not quiet:
+                    _err(f"warning: {decoded.warning}")
+                from .text import split_lines, strip_ending
+
+                lines = [strip_ending(x) for x in split_lines(decoded.text)]
+                for i, v in enumerate(det.classify(lines), start=1):
+                    doc = textio.describe(name)
+                    if fmt == "tsv":
+                        writer.writerow([doc, i, v.label, f"{v.score:.4f}", int(v.keep), v.text])
+                    else:
+                        out.write(json.dumps({"document": doc, "line": i, "label": v.label, "score": round(v.score, 4), "keep": v.keep, "text": v.text}, ensure_ascii=False) + "\n")
+
+    _run(body)
+
+
+@app.command("train")
+def train_cmd(
+    data: Annotated[list[Path], typer.Argument(help="Folders or files of labelled documents (.txt, .jsonl).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to save the model (.joblib, or .skops for the safe format).")],
+    folds: Annotated[int, typer.Option("--folds", min=2, help="Cross-validation folds, grouped by site.")] = 5,
+    target_recall: Annotated[float, typer.Option("--target-recall", min=0.5, max=1.0, help="Editorial line recall the threshold must reach in cross-validation.")] = 0.985,
+    quiet: QuietOpt = False,
+) -> None:
+    """Train a model on labelled documents, report cross-validation, save it.
+
+    Example: detector train training_data -o model.joblib
+    """
+    from .training import train
+
+    def body() -> None:
+        docs = load_dataset(*data)
+        det, report = train(docs, folds=folds, target_recall=target_recall, quiet=quiet)
+        det.save(output)
+        if not quiet:
+            _err(f"trained on {len(docs):,} documents; threshold {det.threshold:.4f}; saved {output}")
+        _print_report(report)
+
+    _run(body)
+
+
+@app.command("evaluate")
+def evaluate_cmd(
+    data: Annotated[list[Path], typer.Argument(help="Folders or files of labelled documents.")],
+    model: ModelOpt = None,
+    threshold: ThresholdOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
+    cross_validate: Annotated[bool, typer.Option("--cross-validate", help="Grouped cross-validation of a fresh model on DATA instead of scoring a saved one.")] = False,
+    quiet: QuietOpt = False,
+) -> None:
+    """Precision, recall and F1 per label, editorial recall, confusion matrix, per genre and language.
+
+    Example: detector evaluate training_data --model model.joblib --json
+    """
+    from .evaluation import evaluate_detector
+    from .training import evaluate_cv
+
+    def body() -> None:
+        docs = load_dataset(*data)
+        if cross_validate:
+            report = evaluate_cv(docs, threshold=threshold, quiet=quiet)
+        else:
+            report = evaluate_detector(_detector(model, threshold, None), docs, quiet=quiet)
+        if as_json:
+            typer.echo(json.dumps(report, indent=2))
+        else:
+            _print_report(report)
+
+    _run(body)
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    o = report["overall"]
+    typer.echo(
+        f"editorial recall {o['editorial_recall']:.4f} (chars {o['editorial_char_recall']:.4f}), "
+        f"precision {o['editorial_precision']:.4f}, F1 {o['editorial_f1']:.4f}, junk removed {o['junk_removal']:.4f}, "
+        f"{int(o['lines']):,} lines, {report['documents']:,} documents"
+    )
+    typer.echo(f"{'label':<14}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}")
+    for lab, m in report["per_label"].items():
+        typer.echo(f"{lab:<14}{m['precision']:>10.4f}{m['recall']:>10.4f}{m['f1']:>10.4f}{m['support']:>10,}")
+    conf = report["confusion"]
+    typer.echo("confusion (rows: truth, columns: predicted): " + ", ".join(conf["labels"]))
+    for lab, row in zip(conf["labels"], conf["matrix"]):
+        typer.echo(f"  {lab:<14}" + "".join(f"{x:>9,}" for x in row))
+    for key in ("by_genre", "by_lang"):
+        typer.echo(f"{key.replace('by_', 'per ')}: editorial recall / precision / junk removed (documents)")
+        for name, m in report.get(key, {}).items():
+            typer.echo(f"  {name:<14}{m['editorial_recall']:>8.4f}{m['editorial_precision']:>8.4f}{m['junk_removal']:>8.4f}  ({m['documents']})")
+
+
+@app.command("info")
+def info_cmd(model: ModelOpt = None, as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
+    """Show a model's metadata: versions, labels, threshold, data hash, validation figures.
+
+    Example: detector info --model model.skops
+    """
+    from .persistence import describe_model_file
+
+    def body() -> None:
+        info = describe_model_file(model)
+        if as_json:
+            typer.echo(json.dumps(info, indent=2))
+            return
+        for key, value in info.items():
+            if isinstance(value, dict):
+                value = json.dumps(value)
+            typer.echo(f"{key}: {value}")
+
+    _run(body)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"detector {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False) -> None:
+    """Keep the editorial lines of scraped web text; drop ads, teasers, navigation and legal chrome."""

@@ -1,0 +1,287 @@
+"""Features of a line and of its place in the document.
+
+Three families, all cheap to compute and none growing with the page's length (absolute
+positions and page lengths extrapolate badly from training pages to real ones):
+
+* words: lower-cased word unigrams and bigrams plus first/last-word markers, hashed later;
+* shape: length, casing, digits, punctuation, terminal punctuation, URLs, e-mails, phones,
+  prices, percentages, times, years, separators and stopword density (a maintained
+  multilingual list, the ``stop-words`` package);
+* context: the same shape of the neighbours, window averages, how much prose lies before and
+  after the line, runs of short lines (menus), distance to the nearest prose line, repeats.
+
+Context is computed for a whole batch of documents at once with numpy; ``doc`` ids keep
+neighbours from leaking across documents.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+# Only so much of a pathological line is read for words and shape; its length is still exact.
+MAX_CHARS_READ = 3000
+MAX_TOKENS = 80
+MAX_BIGRAM_TOKENS = 40
+# Chrome lines (menus, footers, buttons) repeat across pages: their features are cached.
+CACHE_LINES_SHORTER_THAN = 200
+CACHE_SIZE = 1 << 16
+STOPWORD_LANGUAGES = (
+    "english", "german", "french", "spanish", "italian", "portuguese", "dutch", "swedish",
+    "danish", "norwegian", "finnish", "polish", "czech", "romanian", "hungarian", "turkish",
+    "russian", "catalan", "indonesian",
+)  # fmt: skip
+
+_WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+_DIGITS = str.maketrans("0123456789", "0000000000")
+_URL = re.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|es|io)\b", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_PHONE = re.compile(r"(?:\+|\(\d)?\d[\d ().-]{6,}\d")
+_PRICE = re.compile(r"[$€£¥₹]\s?\d|\d\s?(?:€|\$|£|EUR|USD|GBP|eur|dollars?|euros?)\b")
+_PERCENT = re.compile(r"\d\s?%")
+_TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_SEPARATORS = re.compile(r"\s[|»›>/•·–-]\s|\s?[|»›•]\s?")
+_BULLET = re.compile(r"^(?:[-•*·▪►✓✔–]|\d{1,3}[.)]\s|[a-z][.)]\s)")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)]?\s+\S")
+_TERMINAL = frozenset(".!?…。！？;")
+_CLOSERS = frozenset("\"'”’»)]")
+
+SHAPE_NAMES = (
+    "log_chars", "log_words", "mean_word_len", "stopword_ratio", "title_ratio", "all_caps",
+    "first_upper", "first_lower", "digit_frac", "alpha_frac", "punct_frac", "ends_terminal",
+    "ends_colon", "ends_digit", "starts_bullet", "url", "email", "phone", "price", "percent",
+    "time", "year", "log_separators", "copyright", "log_sentences", "handle_or_tag",
+    "ellipsis", "ends_arrow", "pipe", "parenthesis", "quote",
+)  # fmt: skip
+N_SHAPE = len(SHAPE_NAMES)
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """The union of the ``stop-words`` package's lists for the languages we read."""
+    from stop_words import get_stop_words
+
+    words: set[str] = set()
+    for lang in STOPWORD_LANGUAGES:
+        words.update(w.lower() for w in get_stop_words(lang))
+    return frozenset(words)
+
+
+def line_features(line: str, stop: frozenset[str]) -> tuple[list[str], list[float]]:
+    """The hashed-word tokens and the shape vector of one line."""
+    s = line.strip()
+    n = len(s)
+    if n == 0:
+        return [], [0.0] * N_SHAPE
+    r = s if n <= MAX_CHARS_READ else s[:MAX_CHARS_READ]
+    nr = len(r)
+    words = _WORD.findall(r)
+    nw = len(words)
+    lower = [w.lower() for w in words[:MAX_TOKENS]]
+    head = words[:MAX_TOKENS]
+    lower = [w.lower() for w in head]
+    n_stop = sum(1 for w in lower if w in stop)
+    n_title = sum(1 for w in head if w[0].isupper())
+    n_alnum = sum(map(len, words))
+    n_digit = len(_DIGIT.findall(r))
+    n_space = r.count(" ")
+    last = s[-1]
+    if last in _CLOSERS and n > 1:
+        last = s[-2]
+    first = s[0]
+    nt = max(len(lower), 1)
+    shape = [
+        math.log1p(n),
+        math.log1p(nw),
+        min(n_alnum / max(nw, 1), 20.0) / 10.0,
+        n_stop / nt,
+        n_title / nt,
+        float(r.isupper()),
+        float(first.isupper()),
+        float(first.islower()),
+        n_digit / nr,
+        (n_alnum - n_digit) / nr,
+        max(nr - n_alnum - n_space, 0) / nr,
+        float(last in _TERMINAL),
+        float(last == ":"),
+        float(last.isdigit()),
+        float(_BULLET.match(r) is not None),
+        float(_URL.search(r) is not None),
+        float(_EMAIL.search(r) is not None),
+        float(_PHONE.search(r) is not None),
+        float(_PRICE.search(r) is not None),
+        float(_PERCENT.search(r) is not None),
+        float(_TIME.search(r) is not None),
+        float(_YEAR.search(r) is not None),
+        math.log1p(len(_SEPARATORS.findall(r))),
+        float("©" in r or "copyright" in r.lower()),
+        math.log1p(len(_SENTENCE_END.findall(r))),
+        float("@" in r or "#" in r),
+        float("..." in r or "…" in r),
+        float(last in "›»>→" or s.endswith("»")),
+        float("|" in r),
+        float("(" in r),
+        float('"' in r or "“" in r or "«" in r),
+    ]
+    toks = [w.translate(_DIGITS) if not w.isalpha() else w for w in lower]
+    head_toks = toks[:MAX_BIGRAM_TOKENS]
+    tokens = toks + [a + " " + b for a, b in zip(head_toks, head_toks[1:])]
+    if toks:
+        tokens.append("^" + toks[0])
+        tokens.append(toks[-1] + "$")
+        if len(toks) > 1:
+            tokens.append("^" + toks[0] + " " + toks[1])
+    else:
+        tokens.append("<nowords>")
+    return tokens, shape
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _cached_line_features(line: str) -> tuple[list[str], list[float]]:
+    return line_features(line, stopwords())
+
+
+def batch_line_features(docs: Sequence[Sequence[str]]) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
+    """Tokens, shape matrix and document ids for every line of every document."""
+    stop = stopwords()
+    tokens: list[list[str]] = []
+    cached = _cached_line_features
+    shapes: list[list[float]] = []
+    doc_ids: list[int] = []
+    for d, lines in enumerate(docs):
+        for line in lines:
+            t, s = cached(line) if len(line) < CACHE_LINES_SHORTER_THAN else line_features(line, stop)
+            tokens.append(t)
+            shapes.append(s)
+        doc_ids.extend([d] * len(lines))
+    shape = np.asarray(shapes, dtype=np.float64).reshape(len(shapes), N_SHAPE)
+    return tokens, shape, np.asarray(doc_ids, dtype=np.int64)
+
+
+class DocIndex:
+    """Document boundaries of a batch of lines, for neighbour and window arithmetic."""
+
+    def __init__(self, doc_ids: np.ndarray) -> None:
+        n = len(doc_ids)
+        self.n = n
+        self.idx = np.arange(n)
+        if n == 0:
+            self.start = self.end = self.idx
+            return
+        change = np.flatnonzero(np.diff(doc_ids)) + 1
+        starts = np.concatenate(([0], change))
+        ends = np.concatenate((change, [n]))
+        lengths = ends - starts
+        self._starts, self._lengths = starts, lengths
+        self.start = np.repeat(starts, lengths)
+        self.end = np.repeat(ends, lengths)  # exclusive
+
+    def doc_max(self, x: np.ndarray) -> np.ndarray:
+        """The maximum of ``x`` over each line's document."""
+        if self.n == 0:
+            return x.astype(np.float64)
+        return np.repeat(np.maximum.reduceat(x, self._starts), self._lengths)
+
+    def shift(self, x: np.ndarray, k: int, fill: float = 0.0) -> np.ndarray:
+        """``x`` of the line ``k`` places away in the same document, else ``fill``."""
+        j = self.idx + k
+        ok = (j >= self.start) & (j < self.end)
+        out = np.full(x.shape, fill, dtype=np.float64)
+        out[ok] = x[j[ok]]
+        return out
+
+    def window_mean(self, x: np.ndarray, radius: int) -> np.ndarray:
+        """Mean of ``x`` over the lines at most ``radius`` away, within the document."""
+        cs = np.concatenate(([0.0], np.cumsum(x, dtype=np.float64)))
+        lo = np.maximum(self.idx - radius, self.start)
+        hi = np.minimum(self.idx + radius + 1, self.end)
+        return (cs[hi] - cs[lo]) / np.maximum(hi - lo, 1)
+
+    def window_max(self, x: np.ndarray, radius: int) -> np.ndarray:
+        """Maximum of ``x`` over the lines at most ``radius`` away, within the document."""
+        out = x.astype(np.float64).copy()
+        for k in range(1, radius + 1):
+            out = np.maximum(out, self.shift(x, k, -np.inf))
+            out = np.maximum(out, self.shift(x, -k, -np.inf))
+        return out
+
+    def mass_before_after(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Share of the document's total weight ``w`` strictly before and strictly after each line."""
+        cs = np.concatenate(([0.0], np.cumsum(w, dtype=np.float64)))
+        total = cs[self.end] - cs[self.start]
+        safe = np.where(total > 0, total, 1.0)
+        before = np.where(total > 0, (cs[self.idx] - cs[self.start]) / safe, 0.5)
+        after = np.where(total > 0, (cs[self.end] - cs[self.idx + 1]) / safe, 0.5)
+        return before, after
+
+    def relative_position(self) -> np.ndarray:
+        """0 for a document's first line, 1 for its last."""
+        return (self.idx - self.start) / np.maximum(self.end - self.start - 1, 1)
+
+    def distance_to(self, flag: np.ndarray, cap: int = 64) -> tuple[np.ndarray, np.ndarray]:
+        """log1p of the distance to the nearest flagged line before and after (capped)."""
+        last = np.maximum.accumulate(np.where(flag, self.idx, -1)) if self.n else self.idx
+        before = np.where(last >= self.start, self.idx - last, cap)
+        rev = flag[::-1]
+        ridx = self.idx[::-1]
+        nxt = np.minimum.accumulate(np.where(rev, ridx, self.n))[::-1] if self.n else self.idx
+        after = np.where(nxt < self.end, nxt - self.idx, cap)
+        return np.log1p(np.minimum(before, cap)), np.log1p(np.minimum(after, cap))
+
+    def run_length(self, flag: np.ndarray) -> np.ndarray:
+        """log1p of the length of the run of equal ``flag`` values holding each line."""
+        if self.n == 0:
+            return np.zeros(0)
+        brk = np.ones(self.n, dtype=bool)
+        brk[1:] = (flag[1:] != flag[:-1]) | (self.start[1:] != self.start[:-1])
+        run_id = np.cumsum(brk) - 1
+        return np.log1p(np.bincount(run_id)[run_id])
+
+
+def repeat_counts(docs: Sequence[Sequence[str]]) -> np.ndarray:
+    """log1p of how many other lines of the same document have the same text (menus, 'Reply')."""
+    out: list[float] = []
+    for lines in docs:
+        keys = [line.strip() for line in lines]
+        counts: dict[str, int] = {}
+        for k in keys:
+            counts[k] = counts.get(k, 0) + 1
+        out.extend(np.log1p(counts[k] - 1) for k in keys)
+    return np.asarray(out, dtype=np.float64)
+
+
+_COL = {name: i for i, name in enumerate(SHAPE_NAMES)}
+
+
+def context_features(shape: np.ndarray, index: DocIndex, repeats: np.ndarray) -> np.ndarray:
+    """Context columns for every line: neighbours' shape, windows, prose mass, runs, distances."""
+    loglen = shape[:, _COL["log_chars"]]
+    logw = shape[:, _COL["log_words"]]
+    term = shape[:, _COL["ends_terminal"]]
+    stop = shape[:, _COL["stopword_ratio"]]
+    nwords = np.expm1(logw)
+    prose = ((nwords >= 8) & (term > 0) & (stop > 0.1)).astype(np.float64)
+    short = (nwords <= 4).astype(np.float64)
+    cols: list[np.ndarray] = []
+    for k in (-3, -2, -1, 1, 2, 3):
+        exists = index.shift(np.ones(index.n), k, 0.0)
+        cols += [exists, index.shift(loglen, k), index.shift(term, k), index.shift(stop, k), index.shift(prose, k)]
+    for r in (2, 5, 15):
+        cols += [index.window_mean(prose, r), index.window_mean(loglen, r), index.window_mean(short, r)]
+    chars = np.expm1(loglen)
+    before, after = index.mass_before_after(prose * chars)
+    cols += [before, after, np.minimum(before, after)]
+    cols.append(index.relative_position())
+    cols.append(index.run_length(short) * short)
+    cols.append(index.run_length(prose) * prose)
+    db, da = index.distance_to(prose > 0)
+    cols += [db, da, np.minimum(db, da)]
+    cols.append(loglen - index.doc_max(loglen))  # against the document's longest line
+    cols.append(repeats)
+    return np.column_stack(cols) if cols else np.zeros((0, 0))

@@ -1,0 +1,183 @@
+"""The streaming JSON Lines stage: one record out per record in, in order, memory flat.
+
+Records are read and classified in batches (one batched model call per batch); with
+``jobs > 1`` batches go to worker processes and come back in order. A malformed record (bad
+JSON, missing or non-string field) is reported with its record number and, by the user's
+choice, stops the stream (``fail``), is dropped (``skip``) or passes through unchanged
+(``pass``, the default: a filter stage should not lose data it does not understand).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from .classifier import Detector
+from .errors import InputError
+
+ON_ERROR = ("fail", "skip", "pass")
+DEFAULT_ON_ERROR = "pass"
+BATCH_RECORDS = 256
+REMOVED_KEY = "detector_removed"
+
+
+@dataclass
+class JsonlSummary:
+    """Counts for the end-of-stream summary line."""
+
+    records: int = 0
+    cleaned: int = 0
+    lines: int = 0
+    lines_removed: int = 0
+    errors: int = 0
+    first_errors: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        """One line for stderr."""
+        return (
+            f"detector: {self.records:,} records, {self.lines_removed:,} of {self.lines:,} lines removed, "
+            f"{self.errors:,} malformed"
+        )
+
+
+def get_field(record: Any, path: str) -> Any:
+    """The value at a dotted path (``content.text``); KeyError if absent."""
+    cur = record
+    for part in path.split("."):
+        if not isinstance(cur, dict) or part not in cur:
+            raise KeyError(path)
+        cur = cur[part]
+    return cur
+
+
+def set_field(record: dict[str, Any], path: str, value: Any) -> None:
+    """Set the value at a dotted path that :func:`get_field` found."""
+    parts = path.split(".")
+    cur = record
+    for part in parts[:-1]:
+        cur = cur[part]
+    cur[parts[-1]] = value
+
+
+def _parse(raw: str, field_path: str) -> tuple[Any, str | None, str | None]:
+    try:
+        record = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return None, None, f"not valid JSON ({exc.msg} at column {exc.colno})"
+    try:
+        value = get_field(record, field_path)
+    except KeyError:
+        return record, None, f"no field {field_path!r}"
+    if not isinstance(value, str):
+        return record, None, f"field {field_path!r} is {type(value).__name__}, not a string"
+    return record, value, None
+
+
+Cleaned = tuple[str, int, list[tuple[int, str, str, float]]]
+_worker_detector: Detector | None = None
+
+
+def _clean_batch(det: Detector, texts: list[str | None]) -> list[Cleaned | None]:
+    results = iter(det.filter_documents([t for t in texts if t is not None]))
+    out: list[Cleaned | None] = []
+    for t in texts:
+        if t is None:
+            out.append(None)
+        else:
+            r = next(results)
+            out.append((r.text, r.n_lines, [tuple(x) for x in r.removed]))  # type: ignore[misc]
+    return out
+
+
+def _worker_init(det: Detector) -> None:
+    global _worker_detector
+    _worker_detector = det
+
+
+def _worker_clean(texts: list[str | None]) -> list[Cleaned | None]:
+    assert _worker_detector is not None
+    return _clean_batch(_worker_detector, texts)
+
+
+def _batches(lines: Iterable[str], size: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def filter_jsonl(
+    lines: Iterable[str],
+    out: IO[str],
+    detector: Detector,
+    *,
+    field_path: str = "text",
+    annotate: bool = False,
+    on_error: str = DEFAULT_ON_ERROR,
+    jobs: int = 1,
+    source: str = "<stdin>",
+    report: Callable[[str], None] | None = None,
+    batch_records: int = BATCH_RECORDS,
+) -> JsonlSummary:
+    """Clean ``field_path`` in every JSON record of ``lines`` and write one record per record."""
+    if on_error not in ON_ERROR:
+        raise InputError(f"unknown --on-error {on_error!r}; choose one of {', '.join(ON_ERROR)}")
+    summary = JsonlSummary()
+    number = 0
+
+    def prepared() -> Iterator[tuple[list[tuple[int, str, Any, str | None]], list[str | None]]]:
+        nonlocal number
+        for batch in _batches(lines, batch_records):
+            items = []
+            for raw in batch:
+                number += 1
+                if raw.strip():
+                    record, _, problem = _parse(raw, field_path)
+                    items.append((number, raw, record, problem))
+            yield items, [None if p else get_field(r, field_path) for _, _, r, p in items]
+
+    def consume(items: list[tuple[int, str, Any, str | None]], cleaned: list[Cleaned | None]) -> None:
+        for (num, raw, record, problem), result in zip(items, cleaned):
+            summary.records += 1
+            if problem is not None or result is None:
+                summary.errors += 1
+                message = f"{source}: record {num}: {problem}"
+                if on_error == "fail":
+                    raise InputError(message + " (use --on-error skip or pass to go on)")
+                if report:
+                    report(message + ("; skipped" if on_error == "skip" else "; passed through unchanged"))
+                if on_error == "pass":
+                    out.write(raw if raw.endswith("\n") else raw + "\n")
+                continue
+            text, n_lines, removed = result
+            summary.cleaned += 1
+            summary.lines += n_lines
+            summary.lines_removed += len(removed)
+            set_field(record, field_path, text)
+            if annotate:
+                record[REMOVED_KEY] = [{"line": n, "text": t, "label": lab, "score": round(s, 4)} for n, t, lab, s in removed]
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    if jobs <= 1:
+        for items, texts in prepared():
+            consume(items, _clean_batch(detector, texts))
+        return summary
+    import multiprocessing as mp
+
+    # Workers get the detector once, at start; batches carry only text.
+    with mp.get_context("spawn").Pool(jobs, initializer=_worker_init, initargs=(detector,)) as pool:
+        queue: list[tuple[list[tuple[int, str, Any, str | None]], Any]] = []
+        for items, texts in prepared():
+            queue.append((items, pool.apply_async(_worker_clean, (texts,))))
+            if len(queue) >= jobs * 2:
+                done_items, res = queue.pop(0)
+                consume(done_items, res.get())
+        for done_items, res in queue:
+            consume(done_items, res.get())
+    return summary

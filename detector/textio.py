@@ -1,0 +1,127 @@
+"""Reading user files and writing results safely: decoding policy, binary refusal, gzip,
+atomic output files.
+
+Undecodable bytes are kept as surrogate escapes by default, so the kept lines are written back
+byte for byte; the first bad byte is reported with its file and offset.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, NamedTuple
+
+from .errors import InputError
+
+DEFAULT_ENCODING = "utf-8"
+DEFAULT_ERRORS = "surrogateescape"
+ERROR_POLICIES = ("strict", "surrogateescape", "replace", "ignore")
+BINARY_SNIFF_BYTES = 8192
+
+
+class Decoded(NamedTuple):
+    """A decoded input and, if some bytes were not valid, a one-line warning naming them."""
+
+    text: str
+    warning: str | None
+
+
+def describe(path: str | Path) -> str:
+    """The name used for a path in messages (``<stdin>`` for ``-``)."""
+    return "<stdin>" if str(path) == "-" else str(path)
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of a file or of stdin (``-``); gzip is unpacked by a ``.gz`` name."""
+    name = describe(path)
+    try:
+        if str(path) == "-":
+            return sys.stdin.buffer.read()
+        p = Path(path)
+        if p.is_dir():
+            raise InputError(f"{name}: is a folder; give the files in it instead")
+        data = p.read_bytes()
+        if p.suffix == ".gz":
+            try:
+                data = gzip.decompress(data)
+            except (OSError, EOFError) as exc:
+                raise InputError(f"{name}: not a readable gzip file ({exc})") from None
+        return data
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a folder; give the files in it instead") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+
+
+def decode(data: bytes, name: str, encoding: str = DEFAULT_ENCODING, errors: str = DEFAULT_ERRORS) -> Decoded:
+    """Decode ``data`` under the user's policy; refuse binary data with a clear message."""
+    if b"\x00" in data[:BINARY_SNIFF_BYTES] and encoding.lower().replace("-", "") in ("utf8", "ascii", "latin1"):
+        raise InputError(f"{name}: looks like a binary file (NUL bytes near the start); give text input")
+    if errors not in ERROR_POLICIES:
+        raise InputError(f"unknown --errors policy {errors!r}; choose one of {', '.join(ERROR_POLICIES)}")
+    try:
+        text = data.decode(encoding, errors="strict")
+        warning = None
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}") from None
+    except UnicodeDecodeError as exc:
+        where = f"{name}: invalid {encoding} at byte offset {exc.start}"
+        if errors == "strict":
+            raise InputError(f"{where}; use --errors surrogateescape (keeps the bytes) or --errors replace") from None
+        text = data.decode(encoding, errors=errors)
+        warning = f"{where}; decoded with --errors {errors}"
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return Decoded(text, warning)
+
+
+def read_text(path: str | Path, encoding: str = DEFAULT_ENCODING, errors: str = DEFAULT_ERRORS) -> Decoded:
+    """:func:`read_bytes` then :func:`decode`."""
+    return decode(read_bytes(path), describe(path), encoding, errors)
+
+
+@contextmanager
+def atomic_output(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
+    """A file object whose content replaces ``path`` only if the block finishes without error.
+
+    A ``.gz`` name is written gzip-compressed. On any failure the temporary file is removed and
+    an existing ``path`` is left as it was.
+    """
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write here ({exc.strerror or exc})") from None
+    raw = os.fdopen(fd, "wb")
+    try:
+        stream: IO = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if path.suffix == ".gz" else raw
+        out = stream if binary else io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
+        yield out
+        out.flush()
+        if out is not stream:
+            out.detach()
+        if stream is not raw:
+            stream.close()
+        raw.flush()
+        os.fsync(raw.fileno())
+        raw.close()
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            raw.close()
+        except OSError:
+            pass
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,121 @@
+"""The library API on a tiny model trained in a fixture."""
+
+import pickle
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from detector import DetectorError, Verdict, classify, filter_lines, filter_text
+from detector.classifier import BLANK
+
+PAGE = [
+    "Home",
+    "News",
+    "Sign in",
+    "Harbour wall repairs to start in March",
+    "The town council voted on Tuesday to fund repairs to the eastern harbour wall after the storms.",
+    "",
+    "Engineers estimate the work will take eleven weeks and cost about £1.8 million.",
+    "Share on Facebook",
+    "© 2026 Harbour Gazette. All rights reserved.",
+]
+
+
+def test_one_verdict_per_line_with_text_label_score_keep(tiny_detector):
+    verdicts = tiny_detector.classify(PAGE)
+    assert len(verdicts) == len(PAGE)
+    assert all(isinstance(v, Verdict) for v in verdicts)
+    assert [v.text for v in verdicts] == PAGE
+    for v in verdicts:
+        assert 0.0 <= v.score <= 1.0
+        assert v.label in tiny_detector.labels + [BLANK]
+
+
+def test_keep_follows_the_threshold(tiny_detector):
+    for v in tiny_detector.classify(PAGE):
+        if v.label != BLANK:
+            assert v.keep == (v.score < tiny_detector.threshold)
+            assert (v.label == "editorial") == v.keep
+
+
+def test_blank_lines_are_structure_not_content(tiny_detector):
+    v = tiny_detector.classify(PAGE)[5]
+    assert v.label == BLANK and v.keep and v.score == 0.0
+
+
+def test_threshold_zero_removes_all_content_and_one_keeps_it(tiny_detector):
+    assert tiny_detector.configure(threshold=0.0).filter_lines(PAGE) == []
+    everything = tiny_detector.configure(threshold=1.0)
+    assert all(v.keep for v in everything.classify(PAGE) if v.score < 1.0)
+
+
+def test_keeping_more_labels_keeps_more_lines(tiny_detector):
+    all_labels = tiny_detector.configure(keep=tiny_detector.labels)
+    assert len(all_labels.filter_lines(PAGE)) == len(PAGE)
+
+
+def test_unknown_keep_label_lists_the_known_ones(tiny_detector):
+    with pytest.raises(DetectorError, match="unknown label.*knows editorial"):
+        tiny_detector.configure(keep=["editorail"])
+
+
+def test_threshold_outside_unit_interval_is_refused(tiny_detector):
+    with pytest.raises(DetectorError, match="outside"):
+        tiny_detector.configure(threshold=1.5)
+
+
+def test_classify_many_equals_classifying_each_document(tiny_detector):
+    docs = [PAGE, PAGE[3:], ["Only one line here."], []]
+    assert tiny_detector.classify_many(docs) == [tiny_detector.classify(d) for d in docs]
+
+
+def test_filter_text_keeps_lines_byte_for_byte_and_in_order(tiny_detector):
+    text = "Home\r\n\u00a0Caf\u00e9 cr\u00e8me  et \u2028 spaces \r\nThe council voted on Tuesday to fund the repairs, said the mayor.\n"
+    out = tiny_detector.configure(threshold=1.0).filter_text(text)
+    assert out == text, "keeping every line must give the input back unchanged"
+    result = tiny_detector.filter_document(text)
+    kept = result.text.splitlines(keepends=True)
+    assert all(line in text.splitlines(keepends=True) for line in kept)
+
+
+def test_filter_document_reports_every_removed_line(tiny_detector):
+    text = "\n".join(PAGE)
+    result = tiny_detector.filter_document(text)
+    kept_numbers = {i + 1 for i, v in enumerate(tiny_detector.classify(PAGE)) if v.keep}
+    removed_numbers = {r.line_no for r in result.removed}
+    content_numbers = {i + 1 for i, line in enumerate(PAGE) if line.strip()}
+    assert removed_numbers | (kept_numbers & content_numbers) == content_numbers
+    for r in result.removed:
+        assert PAGE[r.line_no - 1] == r.text and r.label != "editorial"
+
+
+def test_module_shortcuts_accept_a_detector(tiny_detector):
+    text = "\n".join(PAGE)
+    assert filter_text(text, model=tiny_detector) == tiny_detector.filter_text(text)
+    assert filter_lines(PAGE, model=tiny_detector) == tiny_detector.filter_lines(PAGE)
+    assert classify(PAGE, model=tiny_detector, threshold=0.9) == tiny_detector.configure(threshold=0.9).classify(PAGE)
+
+
+def test_module_shortcuts_accept_a_model_path(tiny_detector, tiny_model_file):
+    assert classify(PAGE, model=tiny_model_file) == tiny_detector.classify(PAGE)
+
+
+def test_detector_is_safe_to_share_between_threads(tiny_detector):
+    docs = [PAGE[i:] + PAGE[:i] for i in range(len(PAGE))] * 8
+    sequential = [tiny_detector.classify(d) for d in docs]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        concurrent = list(pool.map(tiny_detector.classify, docs))
+    assert concurrent == sequential
+
+
+def test_detector_pickles_for_process_pools(tiny_detector):
+    clone = pickle.loads(pickle.dumps(tiny_detector))
+    assert clone.classify(PAGE) == tiny_detector.classify(PAGE)
+    assert clone.threshold == tiny_detector.threshold
+
+
+def test_empty_document_gives_no_verdicts(tiny_detector):
+    assert tiny_detector.classify([]) == []
+    assert tiny_detector.filter_text("") == ""
+    assert tiny_detector.filter_text("\n\n") == "\n\n"
+
