@@ -60,7 +60,31 @@ def _rate(x: float | None) -> str:
 
 
 def _ratio(x: float | None) -> str:
-    return "—" if x is None else f"{x:.2f}×"
+    return "—" if x is None else f"{x:.3g}×"
+
+
+def _load_note(m: dict[str, Any]) -> str:
+    """The machine's 1-minute load average at the start and end of the run, for judging timings."""
+    la = m.get("loadavg_1m")
+    if not la:
+        return ""
+    return (
+        f"1-minute load average {la[0]:.2f} at the start and {la[1]:.2f} at the end of the run on "
+        f"{m['cores']} cores: other processes share the machine when it is well above 0."
+    )
+
+
+def _best_on_curve(res: dict[str, Any]) -> str:
+    """One sentence: the sweep's best page F1 and its threshold (hindsight, not a tuned setting)."""
+    curve = res.get("pr_curve")
+    if not curve:
+        return "- No threshold sweep in this run."
+    best = max(curve, key=lambda c: c["page_f1"])
+    return (
+        f"- Threshold sweep (`pr-curve.png`): the best page F1 is {best['page_f1']:.3f} at threshold "
+        f"{best['threshold']:.3g} (precision {best['page_precision']:.3f}, recall {best['page_recall']:.3f}; "
+        f"editorial line recall {best['line_recall']:.3f}), chosen in hindsight on this test set."
+    )
 
 
 def markdown(res: dict[str, Any]) -> str:
@@ -78,7 +102,7 @@ def markdown(res: dict[str, Any]) -> str:
         f"Data: ScrapingHub article-extraction benchmark, {d['pages']} pages, {d['lines']:,} non-blank "
         f"html-text lines, {d['editorial_lines']:,} of them editorial by the matching rule "
         f"(fingerprint `{d['fingerprint']}`). Detector: **{det['name']}** "
-        f"(default threshold {det['threshold']:g})."
+        f"(default threshold {det['threshold']:.3f})."
         + (" **Quick run** (first pages only, no bootstrap)." if res["quick"] else ""),
         "",
         "## Quality",
@@ -154,6 +178,8 @@ def markdown(res: dict[str, Any]) -> str:
         ),
         f"- Model file `{det.get('model_label', 'detector/models/default.joblib')}`: "
         + (f"{det['model_bytes'] / 1e6:.2f} MB." if det.get("model_bytes") else "not present (stand-in)."),
+        "",
+        _best_on_curve(res),
         "",
         "## Where the default detector row goes wrong",
         "",

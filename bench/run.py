@@ -67,6 +67,7 @@ def run(opts: Options) -> int:
     if not data_available(d):
         print(missing_message(d))
         return 0
+    load_start = os.getloadavg()[0]
     pages = load_pages(d, QUICK_PAGES if opts.quick else None)
     truths = [p.truth for p in pages]
     progress(f"{len(pages)} pages from {d}")
@@ -136,7 +137,7 @@ def run(opts: Options) -> int:
     threshold = float(det.threshold) if det is not None else 0.5
     det_info: dict[str, Any] = {"kind": chosen.kind, "name": chosen.name, "threshold": threshold}
     res: dict[str, Any] = {
-        "machine": report.machine(),
+        "machine": {**report.machine(), "loadavg_1m": [load_start, os.getloadavg()[0]]},
         "quick": opts.quick,
         "html_text_seconds": html_text_s,
         "data": {

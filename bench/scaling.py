@@ -10,6 +10,7 @@ seconds and MB/s per size and writes ``bench/results/scaling.md``.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import sys
@@ -25,89 +26,18 @@ SIZES_KB = (1, 10, 100, 1_000, 10_000, 100_000)
 POOL_LINES = 500
 SEED = 1234
 REPEAT_BELOW_BYTES = 2_000_000
-WORDS = [
-    "the",
-    "a",
-    "of",
-    "and",
-    "to",
-    "in",
-    "is",
-    "for",
-    "on",
-    "with",
-    "that",
-    "by",
-    "from",
-    "at",
-    "as",
-    "river",
-    "council",
-    "market",
-    "garden",
-    "morning",
-    "project",
-    "school",
-    "water",
-    "north",
-    "harbour",
-    "winter",
-    "report",
-    "street",
-    "museum",
-    "library",
-    "train",
-    "bridge",
-    "season",
-    "farmers",
-    "local",
-    "plan",
-    "budget",
-    "study",
-    "village",
-    "weather",
-    "festival",
-    "data",
-    "new",
-    "old",
-    "small",
-    "large",
-    "early",
-    "late",
-    "quiet",
-    "open",
-    "public",
-    "said",
-    "will",
-    "would",
-    "could",
-    "more",
-    "most",
-    "after",
-    "before",
-    "during",
-    "under",
-    "over",
-    "between",
-    "through",
-    "against",
-    "about",
-    "three",
-    "seven",
-    "twelve",
-    "home",
-    "news",
-    "contact",
-    "share",
-    "menu",
-    "login",
-    "search",
-    "subscribe",
-    "privacy",
-    "terms",
-    "next",
-    "previous",
-]
+# fmt: off
+WORDS = (
+    "the", "a", "of", "and", "to", "in", "is", "for", "on", "with", "that", "by", "from", "at", "as",
+    "river", "council", "market", "garden", "morning", "project", "school", "water", "north", "harbour",
+    "winter", "report", "street", "museum", "library", "train", "bridge", "season", "farmers", "local",
+    "plan", "budget", "study", "village", "weather", "festival", "data", "new", "old", "small", "large",
+    "early", "late", "quiet", "open", "public", "said", "will", "would", "could", "more", "most",
+    "after", "before", "during", "under", "over", "between", "through", "against", "about", "three",
+    "seven", "twelve", "home", "news", "contact", "share", "menu", "login", "search", "subscribe",
+    "privacy", "terms", "next", "previous",
+)
+# fmt: on
 
 
 def line_pool(seed: int = SEED, n: int = POOL_LINES) -> list[str]:
@@ -160,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=RESULTS_DIR / "scaling.md", help="Markdown output file")
     args = ap.parse_args(argv)
 
+    load_start = os.getloadavg()[0]
     backend = choose(args.detector, args.model)
     det = backend.load()
     det.classify(["Warm up the model once."])
@@ -192,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         (
             f"One generated document per size (seed {SEED}, {POOL_LINES}-line pool repeated; ~30 % short "
             "lines), classified with `det.classify(lines)` after a warm-up; sizes under 2 MB are the best "
-            "of 3 runs. Peak RSS is the process's high-water mark so far."
+            "of 3 runs. Peak RSS is the process's high-water mark so far. "
+            f"1-minute load average {load_start:.2f} at the start and {os.getloadavg()[0]:.2f} at the end "
+            f"on {m['cores']} cores (well above 0 means other processes shared the machine)."
         ),
         "",
         "| size | lines | seconds | MB/s | lines/s | peak RSS so far (MB) |",

@@ -145,7 +145,8 @@ class Detector:
 
     def classify_many(self, documents: Sequence[Sequence[str]]) -> list[list[Verdict]]:
         """Verdicts for many documents in one batched model call (much faster than a loop)."""
-        content = [[line for line in doc if not is_blank(line)] for doc in documents]
+        blank = [[is_blank(line) for line in doc] for doc in documents]
+        content = [[line for line, b in zip(doc, bl) if not b] for doc, bl in zip(documents, blank)]
         proba = self._loaded.model.predict_proba(content)
         ed = self._classes.index(EDITORIAL)
         other = [i for i in range(len(self._classes)) if i != ed]
@@ -157,10 +158,10 @@ class Detector:
         out: list[list[Verdict]] = []
         k = 0
         keep = self.settings.keep
-        for doc in documents:
+        for doc, bl in zip(documents, blank):
             verdicts: list[Verdict] = []
-            for line in doc:
-                if is_blank(line):
+            for line, is_b in zip(doc, bl):
+                if is_b:
                     verdicts.append(Verdict(line, BLANK, 0.0, True))
                     continue
                 score = float(min(max(scores[k], 0.0), 1.0))
@@ -186,6 +187,13 @@ class Detector:
     @staticmethod
     def _result(lines: list[str], verdicts: list[Verdict]) -> FilterResult:
         chosen = select_with_blanks([v.text for v in verdicts], [v.keep for v in verdicts])
+        # A line ending in a bare CR followed by a blank LF line would read back as one CRLF
+        # line: drop such a blank (it was never next to that line in the input).
+        chosen = [
+            i
+            for k, i in enumerate(chosen)
+            if not (k and lines[i] == "\n" and chosen[k - 1] != i - 1 and lines[chosen[k - 1]].endswith("\r"))
+        ]
         removed = [
             RemovedLine(i + 1, v.text, v.label, v.score)
             for i, v in enumerate(verdicts)

@@ -82,18 +82,26 @@ class LineModel:
         return scaler, clf
 
     # -- fit / predict --------------------------------------------------------------------
-    def fit(self, docs: Sequence[Sequence[str]], labels: Sequence[Sequence[str]], classes: Sequence[str] | None = None) -> "LineModel":
-        """Fit both stages; ``classes`` fixes the label order (editorial first)."""
+    def fit(
+        self,
+        docs: Sequence[Sequence[str]],
+        labels: Sequence[Sequence[str]],
+        classes: Sequence[str] | None = None,
+        groups: Sequence[int] | None = None,
+    ) -> "LineModel":
+        """Fit both stages; ``classes`` fixes the label order (editorial first), ``groups`` (one
+        per document, e.g. its site) keeps related documents in the same out-of-fold split."""
         self.classes_ = list(classes) if classes is not None else sorted({x for ls in labels for x in ls})
         lookup = {c: i for i, c in enumerate(self.classes_)}
         y = np.asarray([lookup[x] for ls in labels for x in ls])
-        groups = np.repeat(np.arange(len(docs)), [len(d) for d in docs])
+        doc_groups = np.arange(len(docs)) if groups is None else np.asarray(groups)
+        line_groups = np.repeat(doc_groups, [len(d) for d in docs])
         hashed, numeric, index = self._base(docs)
         k = len(self.classes_)
         oof = np.zeros((len(y), k))
-        n_folds = min(self.n_folds, len(docs))
+        n_folds = min(self.n_folds, len(set(doc_groups.tolist())))
         if n_folds >= 2:
-            for train, test in GroupKFold(n_splits=n_folds).split(numeric, y, groups):
+            for train, test in GroupKFold(n_splits=n_folds).split(numeric, y, line_groups):
                 scaler, clf = self._fit_stage1(hashed[train], numeric[train], y[train])
                 proba = clf.predict_proba(self._stage1_matrix(hashed[test], numeric[test], scaler))
                 oof[np.ix_(test, clf.classes_)] = proba
@@ -106,8 +114,20 @@ class LineModel:
         return self
 
     def _stage1_proba(self, hashed: sp.csr_matrix, numeric: np.ndarray) -> np.ndarray:
+        # The same as stage1_.predict_proba on the stacked matrix, without building it: the
+        # sparse and dense halves of the weights are applied separately (a large saving per line).
+        coef = self.stage1_.coef_
+        z = hashed @ coef[:, :N_HASH_FEATURES].T + self.scaler_.transform(numeric) @ coef[:, N_HASH_FEATURES:].T
+        z = np.asarray(z) + self.stage1_.intercept_
+        if z.shape[1] == 1:  # binary: one column of log-odds
+            p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            proba = np.column_stack([1.0 - p1, p1])
+        else:
+            z -= z.max(axis=1, keepdims=True)
+            e = np.exp(z)
+            proba = e / e.sum(axis=1, keepdims=True)
         out = np.zeros((hashed.shape[0], len(self.classes_)))
-        out[:, self.stage1_.classes_] = self.stage1_.predict_proba(self._stage1_matrix(hashed, numeric, self.scaler_))
+        out[:, self.stage1_.classes_] = proba
         return out
 
     def predict_proba(self, docs: Sequence[Sequence[str]]) -> np.ndarray:

@@ -29,7 +29,7 @@ def strip_ending(line: str) -> str:
 
 def is_blank(line: str) -> bool:
     """True for lines that hold nothing but white space; they are structure, not content."""
-    return not line.strip()
+    return not line or line.isspace()
 
 
 def select_with_blanks(lines: Sequence[str], keep: Sequence[bool]) -> list[int]:

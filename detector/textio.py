@@ -98,6 +98,12 @@ def atomic_output(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
     an existing ``path`` is left as it was.
     """
     path = Path(path)
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        # A device, a pipe or a link (/dev/stderr, a FIFO): replacing it would break it, so
+        # write straight in; atomicity is for regular files.
+        with open(path, "wb") as raw_stream:
+            yield raw_stream if binary else io.TextIOWrapper(raw_stream, encoding="utf-8", errors="surrogateescape", newline="")
+        return
     parent = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".part")

@@ -1,0 +1,88 @@
+"""The streaming JSONL stage: one record out per record in, malformed records by the user's choice."""
+
+import gzip
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from detector import InputError
+from detector.cli import app
+from detector.jsonl import REMOVED_KEY, filter_jsonl
+
+from .test_classifier import PAGE
+
+TEXT = "\n".join(PAGE)
+RECORDS = [
+    json.dumps({"id": 1, "text": TEXT}),
+    "{broken json",
+    json.dumps({"id": 3, "body": "no text field"}),
+    json.dumps({"id": 4, "text": ["not", "a", "string"]}),
+    json.dumps({"id": 5, "content": {"text": TEXT}, "text": TEXT}),
+]
+
+
+def run_stage(det, lines, **kw):
+    out = io.StringIO()
+    messages = []
+    summary = filter_jsonl(lines, out, det, report=messages.append, **kw)
+    return [x for x in out.getvalue().splitlines()], summary, messages
+
+
+def test_pass_keeps_malformed_records_in_place_and_reports_them(tiny_detector):
+    out, summary, messages = run_stage(tiny_detector, RECORDS)
+    assert len(out) == len(RECORDS)
+    assert json.loads(out[0])["text"] == tiny_detector.filter_text(TEXT)
+    assert out[1:4] == RECORDS[1:4]
+    assert summary.records == 5 and summary.errors == 3
+    assert [m.split(":")[1].strip() for m in messages] == ["record 2", "record 3", "record 4"]
+
+
+def test_skip_drops_malformed_records(tiny_detector):
+    out, summary, _ = run_stage(tiny_detector, RECORDS, on_error="skip")
+    assert [json.loads(x)["id"] for x in out] == [1, 5]
+
+
+def test_fail_stops_at_the_first_malformed_record_with_its_number(tiny_detector):
+    with pytest.raises(InputError, match="record 2: not valid JSON"):
+        run_stage(tiny_detector, RECORDS, on_error="fail")
+
+
+def test_dotted_field_and_annotations(tiny_detector):
+    out, _, _ = run_stage(tiny_detector, RECORDS[4:], field_path="content.text", annotate=True)
+    record = json.loads(out[0])
+    assert record["content"]["text"] == tiny_detector.filter_text(TEXT)
+    assert record["text"] == TEXT, "only the chosen field changes"
+    removed = tiny_detector.filter_document(TEXT).removed
+    assert [(r["line"], r["label"]) for r in record[REMOVED_KEY]] == [(r.line_no, r.label) for r in removed]
+
+
+def test_order_is_kept_across_batches(tiny_detector):
+    lines = [json.dumps({"id": i, "text": TEXT if i % 3 else "Home"}) for i in range(50)]
+    out, summary, _ = run_stage(tiny_detector, lines, batch_records=7)
+    assert [json.loads(x)["id"] for x in out] == list(range(50))
+    assert summary.records == 50
+
+
+def test_cli_jsonl_with_gzip_in_and_out(tmp_path, tiny_model_file, tiny_detector):
+    src = tmp_path / "in.jsonl.gz"
+    with gzip.open(src, "wt", encoding="utf-8") as f:
+        f.write("\n".join(RECORDS) + "\n")
+    dst = tmp_path / "out.jsonl.gz"
+    result = CliRunner().invoke(app, ["filter", "--jsonl", str(src), "-o", str(dst), "--model", str(tiny_model_file)])
+    assert result.exit_code == 0, result.stderr
+    out = gzip.decompress(dst.read_bytes()).decode().splitlines()
+    assert len(out) == len(RECORDS)
+    assert "5 records" in result.stderr and "3 malformed" in result.stderr
+    assert "record 2: not valid JSON" in result.stderr
+
+
+def test_cli_jsonl_jobs_keep_order(tmp_path, tiny_model_file):
+    lines = [json.dumps({"id": i, "text": TEXT}) for i in range(40)]
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n")
+    one = CliRunner().invoke(app, ["filter", "--jsonl", str(src), "--model", str(tiny_model_file), "-q"])
+    two = CliRunner().invoke(app, ["filter", "--jsonl", str(src), "--model", str(tiny_model_file), "-q", "--jobs", "2"])
+    assert two.exit_code == 0, two.stderr
+    assert two.stdout == one.stdout
