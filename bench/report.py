@@ -144,21 +144,22 @@ def markdown(res: dict[str, Any]) -> str:
         "## Speed (warm, one process, model already loaded)",
         "",
         (
-            "Filter time covers only the row's own step over all pages, best of 3. End-to-end adds the "
+            "Filter time covers only the row's own step over all pages, best of 3 (wall clock; CPU s is this "
+            "process's CPU time over all its threads, best of 3). End-to-end adds the "
             f"html-text extraction ({_f(res['html_text_seconds'], 2)} s for all pages, best of 3) for line rows, "
             "and trafilatura's own time for the post-filter row. ×C4 compares filter speed with the C4 "
-            "rules, ×trafilatura compares end-to-end speed with trafilatura (above 1 = faster)."
+            "rules, ×trafilatura compares end-to-end speed with trafilatura (above 1 = faster). " + _load_note(m)
         ),
         "",
-        "| row | filter s | lines/s | pages/s | end-to-end pages/s | ×C4 (filter) | ×trafilatura (end-to-end) |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| row | filter s | filter CPU s | lines/s | pages/s | end-to-end pages/s | ×C4 (filter) | ×trafilatura (end-to-end) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in res["rows"]:
         s = r.get("speed")
         if not s:
             continue
         out.append(
-            f"| {r['name']} | {_f(s['seconds'], 3)} | {_rate(s['lines_per_s'])} | {_rate(s['pages_per_s'])} | "
+            f"| {r['name']} | {_f(s['seconds'], 3)} | {_f(s.get('cpu_seconds'), 3)} | {_rate(s['lines_per_s'])} | {_rate(s['pages_per_s'])} | "
             f"{_rate(s['e2e_pages_per_s'])} | {_ratio(s.get('x_c4'))} | {_ratio(s.get('x_trafilatura'))} |"
         )
     load, mem = det.get("load") or {}, det.get("memory") or {}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from . import c4, jt
 from .backend import DetectorLike
 from .scrape import split_lines
-from .speed import best_of
+from .speed import Timing, best_of
 
 ROW_KEYS = ("keep-all", "c4", "justext", "detector", "trafilatura", "trafilatura+detector")
 LOGIT_STEP = 1.0
@@ -55,7 +55,8 @@ def joined(lines: list[str], mask: list[bool]) -> str:
 
 def _line_row(key: str, name: str, inp: Inputs, page_filter: Callable[[list[str]], list[bool]]) -> Row:
     """Time a per-page line filter over all pages and build its row."""
-    secs, masks = best_of(lambda: [page_filter(ls) for ls in inp.lines])
+    timing, masks = best_of(lambda: [page_filter(ls) for ls in inp.lines])
+    secs = timing.wall
     preds = [joined(ls, m) for ls, m in zip(inp.lines, masks, strict=True)]
     return Row(
         key,
@@ -65,6 +66,7 @@ def _line_row(key: str, name: str, inp: Inputs, page_filter: Callable[[list[str]
         secs,
         secs + inp.html_text_seconds,
         "filter only, best of 3; end-to-end adds html-text extraction",
+        {"cpu_seconds": timing.cpu},
     )
 
 
@@ -108,17 +110,18 @@ def thresholds_around(t: float) -> list[float]:
     return sorted({round(1 / (1 + math.exp(-(logit + d))), 3) for d in (-LOGIT_STEP, 0.0, LOGIT_STEP)})
 
 
-def detector_scores(det: DetectorLike, docs: list[list[str]]) -> tuple[float, list[list[float]], list[list[bool]]]:
-    """Time ``classify_many`` over all docs; return seconds, scores and keep flags."""
-    secs, verdicts = best_of(lambda: det.classify_many(docs))
+def detector_scores(det: DetectorLike, docs: list[list[str]]) -> tuple[Timing, list[list[float]], list[list[bool]]]:
+    """Time ``classify_many`` over all docs; return the timing, scores and keep flags."""
+    timing, verdicts = best_of(lambda: det.classify_many(docs))
     scores = [[float(v.score) for v in vs] for vs in verdicts]
     keeps = [[bool(v.keep) for v in vs] for vs in verdicts]
-    return secs, scores, keeps
+    return timing, scores, keeps
 
 
 def detector_rows(inp: Inputs, det: DetectorLike, name: str) -> tuple[list[Row], list[list[float]]]:
     """Rows of the detector at its threshold and at one step either side."""
-    secs, scores, keeps = detector_scores(det, inp.lines)
+    timing, scores, keeps = detector_scores(det, inp.lines)
+    secs = timing.wall
     default = float(det.threshold)
     rows = []
     for t in thresholds_around(default):
@@ -135,36 +138,38 @@ def detector_rows(inp: Inputs, det: DetectorLike, name: str) -> tuple[list[Row],
                 secs,
                 secs + inp.html_text_seconds,
                 "classify_many over all pages, best of 3, model loaded; end-to-end adds html-text extraction",
-                {"threshold": t},
+                {"threshold": t, "cpu_seconds": timing.cpu},
             )
         )
     return rows, scores
 
 
-def trafilatura_texts(inp: Inputs) -> tuple[float, list[str]]:
+def trafilatura_texts(inp: Inputs) -> tuple[Timing, list[str]]:
     """Time trafilatura.extract (defaults) over the raw HTML of all pages."""
     import trafilatura
 
     return best_of(lambda: [trafilatura.extract(h) or "" for h in inp.htmls])
 
 
-def trafilatura_row(secs: float, texts: list[str]) -> Row:
+def trafilatura_row(timing: Timing, texts: list[str]) -> Row:
     """trafilatura on the raw HTML, page metric only."""
     return Row(
         "trafilatura",
         "trafilatura (raw HTML)",
         texts,
         None,
-        secs,
-        secs,
+        timing.wall,
+        timing.wall,
         "trafilatura.extract over all pages, best of 3",
+        {"cpu_seconds": timing.cpu},
     )
 
 
-def trafilatura_detector_row(traf_secs: float, texts: list[str], det: DetectorLike, name: str) -> Row:
+def trafilatura_detector_row(traf: Timing, texts: list[str], det: DetectorLike, name: str) -> Row:
     """trafilatura's text split into lines and post-filtered by the detector."""
     docs = [split_lines(t) for t in texts]
-    secs, verdicts = best_of(lambda: det.classify_many(docs))
+    timing, verdicts = best_of(lambda: det.classify_many(docs))
+    secs = timing.wall
     preds = [joined(d, [bool(v.keep) for v in vs]) for d, vs in zip(docs, verdicts, strict=True)]
     return Row(
         "trafilatura+detector",
@@ -172,9 +177,9 @@ def trafilatura_detector_row(traf_secs: float, texts: list[str], det: DetectorLi
         preds,
         None,
         secs,
-        traf_secs + secs,
+        traf.wall + secs,
         "post-filter only, best of 3; end-to-end adds trafilatura's time",
-        {"lines": float(sum(len(d) for d in docs))},
+        {"lines": float(sum(len(d) for d in docs)), "cpu_seconds": timing.cpu},
     )
 
 

@@ -43,6 +43,7 @@ def _speed(row: Row, n_pages: int, n_lines: int) -> dict[str, Any] | None:
         "lines_per_s": (lines / secs) if lines and secs > 0 else None,
         "pages_per_s": n_pages / secs if secs > 0 else None,
         "e2e_pages_per_s": n_pages / e2e if e2e > 0 else None,
+        "cpu_seconds": row.extra.get("cpu_seconds"),
         "timing": row.timing,
     }
 
@@ -76,7 +77,8 @@ def run(opts: Options) -> int:
     htmls = [p.read_html(d) for p in pages]
     n_lines = sum(len(ls) for ls in lines)
     progress("timing html-text extraction")
-    html_text_s, _ = speed.best_of(lambda: [extract_text(h) for h in htmls])
+    html_timing, _ = speed.best_of(lambda: [extract_text(h) for h in htmls])
+    html_text_s = html_timing.wall
     labels = [[m.editorial for m in label_lines(ls, t)] for ls, t in zip(lines, truths, strict=True)]
     inp = rows.Inputs(lines, htmls, html_text_s)
 
@@ -108,12 +110,12 @@ def run(opts: Options) -> int:
         out_rows += det_rows
     if want & {"trafilatura", "trafilatura+detector"}:
         progress("row trafilatura")
-        traf_s, texts = rows.trafilatura_texts(inp)
+        traf_t, texts = rows.trafilatura_texts(inp)
         if "trafilatura" in want:
-            out_rows.append(rows.trafilatura_row(traf_s, texts))
+            out_rows.append(rows.trafilatura_row(traf_t, texts))
         if "trafilatura+detector" in want and det is not None:
             progress("row trafilatura + detector")
-            out_rows.append(rows.trafilatura_detector_row(traf_s, texts, det, chosen.name))
+            out_rows.append(rows.trafilatura_detector_row(traf_t, texts, det, chosen.name))
 
     results: list[dict[str, Any]] = []
     counts_by_key: dict[str, list[metric.Counts]] = {}

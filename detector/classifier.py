@@ -101,22 +101,22 @@ class Detector:
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
-    def default(cls, *, threshold: float | None = None, keep: Iterable[str] = DEFAULT_KEEP) -> "Detector":
+    def default(cls, *, threshold: float | None = None, keep: Iterable[str] = DEFAULT_KEEP) -> Detector:
         """The embedded default model, loaded on first use and cached for the process."""
         return cls(_default(), Settings(threshold, frozenset(keep)))
 
     @classmethod
-    def load(cls, path: str | Path, *, threshold: float | None = None, keep: Iterable[str] = DEFAULT_KEEP) -> "Detector":
+    def load(cls, path: str | Path, *, threshold: float | None = None, keep: Iterable[str] = DEFAULT_KEEP) -> Detector:
         """A model saved by ``detector train``. A joblib file runs code when loaded: trust it first."""
         return cls(load_model(path), Settings(threshold, frozenset(keep)))
 
     @classmethod
-    def from_model(cls, model: LineModel, metadata: dict[str, Any], *, settings: Settings = Settings()) -> "Detector":
+    def from_model(cls, model: LineModel, metadata: dict[str, Any], *, settings: Settings = Settings()) -> Detector:
         """Wrap a freshly trained model (see :func:`detector.training.train`)."""
         meta = {**base_metadata(), **metadata}
         return cls(LoadedModel(model, meta, "<memory>", "memory"), settings)
 
-    def configure(self, *, threshold: float | None = None, keep: Iterable[str] | None = None) -> "Detector":
+    def configure(self, *, threshold: float | None = None, keep: Iterable[str] | None = None) -> Detector:
         """A detector sharing this model with other settings."""
         settings = Settings(
             self.settings.threshold if threshold is None else threshold,

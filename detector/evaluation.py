@@ -90,7 +90,7 @@ def threshold_for_recall(truth_editorial: np.ndarray, scores: np.ndarray, target
     return float(min(np.nextafter(ed[k], 1.0), 1.0))
 
 
-def evaluate_detector(detector: "Detector", docs: Sequence[Document], *, quiet: bool = False) -> dict[str, Any]:
+def evaluate_detector(detector: Detector, docs: Sequence[Document], *, quiet: bool = False) -> dict[str, Any]:
     """Score a detector on labelled documents at its threshold."""
     from .progress import progress
 

@@ -196,12 +196,26 @@ class DocIndex:
         out[ok] = x[j[ok]]
         return out
 
+    def _prefix(self, x: np.ndarray) -> np.ndarray:
+        """Cumulative sums restarted at every document, so that a document's figures never
+        depend on the other documents of its batch (no cancellation against their sums)."""
+        cs = np.empty(self.n, dtype=np.float64)
+        for s, n in zip(self._starts.tolist(), self._lengths.tolist()):
+            np.cumsum(x[s : s + n], dtype=np.float64, out=cs[s : s + n])
+        return cs
+
+    def _sum_before(self, cs: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Sum of the document's values at positions start..j-1 (``j`` between start and end)."""
+        return np.where(j > self.start, cs[np.maximum(j - 1, 0)], 0.0)
+
     def window_mean(self, x: np.ndarray, radius: int) -> np.ndarray:
         """Mean of ``x`` over the lines at most ``radius`` away, within the document."""
-        cs = np.concatenate(([0.0], np.cumsum(x, dtype=np.float64)))
+        if self.n == 0:
+            return np.zeros(0)
+        cs = self._prefix(x)
         lo = np.maximum(self.idx - radius, self.start)
         hi = np.minimum(self.idx + radius + 1, self.end)
-        return (cs[hi] - cs[lo]) / np.maximum(hi - lo, 1)
+        return (self._sum_before(cs, hi) - self._sum_before(cs, lo)) / np.maximum(hi - lo, 1)
 
     def window_max(self, x: np.ndarray, radius: int) -> np.ndarray:
         """Maximum of ``x`` over the lines at most ``radius`` away, within the document."""
@@ -213,11 +227,16 @@ class DocIndex:
 
     def mass_before_after(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Share of the document's total weight ``w`` strictly before and strictly after each line."""
-        cs = np.concatenate(([0.0], np.cumsum(w, dtype=np.float64)))
-        total = cs[self.end] - cs[self.start]
-        safe = np.where(total > 0, total, 1.0)
-        before = np.where(total > 0, (cs[self.idx] - cs[self.start]) / safe, 0.5)
-        after = np.where(total > 0, (cs[self.end] - cs[self.idx + 1]) / safe, 0.5)
+        if self.n == 0:
+            return np.zeros(0), np.zeros(0)
+        cs = self._prefix(w)
+        total = self._sum_before(cs, self.end)
+        before_sum = self._sum_before(cs, self.idx)
+        after_sum = total - self._sum_before(cs, self.idx + 1)
+        ok = total > 1e-9 * np.maximum(np.abs(w).max(), 1.0)
+        safe = np.where(ok, total, 1.0)
+        before = np.where(ok, before_sum / safe, 0.5)
+        after = np.where(ok, np.maximum(after_sum, 0.0) / safe, 0.5)
         return before, after
 
     def relative_position(self) -> np.ndarray:
@@ -244,6 +263,48 @@ class DocIndex:
         return np.log1p(np.bincount(run_id)[run_id])
 
 
+BLOCK_GAP = 3  # this many consecutive non-text lines end a block of text
+
+
+def block_features(text: np.ndarray, weight: np.ndarray, index: DocIndex) -> list[np.ndarray]:
+    """Where a line sits relative to the page's main block of text.
+
+    Text lines (``text`` true) separated by fewer than ``BLOCK_GAP`` other lines form a block;
+    the block with the most ``weight`` (characters of text) is the main one, as in boilerpipe's
+    and jusText's "largest block" reasoning. Comments and teasers form small blocks after it,
+    menus sit before it. Returns: the block's share of the page's weight, before-main,
+    after-main, in-main, log1p of the distance in blocks to the main block, and in-a-gap.
+    """
+    n = index.n
+    if n == 0:
+        return [np.zeros(0)] * 6
+    text = text.astype(bool)
+    other = ~text
+    # length of the run of non-text lines holding each line (0 for text lines)
+    run = np.where(other, np.expm1(index.run_length(other)).round().astype(np.int64), 0)
+    in_gap = other & (run >= BLOCK_GAP)
+    # a new block starts at a text line preceded by a big gap, or at a document start
+    prev_gap = index.shift(in_gap.astype(np.float64), -1, 1.0) > 0
+    starts_block = (text & prev_gap) | (index.idx == index.start)
+    block = np.cumsum(starts_block) - 1  # global block ids; gaps take the id of the block before
+    w = np.where(text, weight, 0.0)
+    nb = int(block.max()) + 1
+    block_w = np.bincount(block, weights=w, minlength=nb)
+    doc_total = np.bincount(index.start, weights=w, minlength=n)[index.start]
+    share = np.where((doc_total > 0) & ~in_gap, block_w[block] / np.where(doc_total > 0, doc_total, 1.0), 0.0)
+    # the main block of each document: the block with the largest weight among its lines
+    order = np.lexsort((-block_w[block], index.start))
+    main_of_doc = np.zeros(n, dtype=np.int64)
+    first_in_doc = np.r_[True, index.start[order][1:] != index.start[order][:-1]]
+    main_of_doc[index.start[order][first_in_doc]] = block[order][first_in_doc]
+    main = main_of_doc[index.start]
+    before = block < main
+    after = (block > main) | ((block == main) & in_gap)
+    in_main = (block == main) & ~in_gap
+    dist = np.log1p(np.abs(block - main))
+    return [share, before.astype(float), after.astype(float), in_main.astype(float), dist, in_gap.astype(float)]
+
+
 def repeat_counts(docs: Sequence[Sequence[str]]) -> np.ndarray:
     """log1p of how many other lines of the same document have the same text (menus, 'Reply')."""
     out: list[float] = []
@@ -259,7 +320,7 @@ def repeat_counts(docs: Sequence[Sequence[str]]) -> np.ndarray:
 _COL = {name: i for i, name in enumerate(SHAPE_NAMES)}
 
 
-def context_features(shape: np.ndarray, index: DocIndex, repeats: np.ndarray) -> np.ndarray:
+def context_features(shape: np.ndarray, index: DocIndex, repeats: np.ndarray, blocks: bool = True) -> np.ndarray:
     """Context columns for every line: neighbours' shape, windows, prose mass, runs, distances."""
     loglen = shape[:, _COL["log_chars"]]
     logw = shape[:, _COL["log_words"]]
@@ -284,4 +345,6 @@ def context_features(shape: np.ndarray, index: DocIndex, repeats: np.ndarray) ->
     cols += [db, da, np.minimum(db, da)]
     cols.append(loglen - index.doc_max(loglen))  # against the document's longest line
     cols.append(repeats)
+    if blocks:
+        cols += block_features(prose > 0, chars, index)
     return np.column_stack(cols) if cols else np.zeros((0, 0))

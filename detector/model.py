@@ -15,13 +15,14 @@ from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 
-from .features import DocIndex, batch_line_features, context_features, repeat_counts
+from .features import DocIndex, batch_line_features, block_features, context_features, repeat_counts
 
 N_HASH_FEATURES = 2**17
 RANDOM_STATE = 0
@@ -37,12 +38,14 @@ class LineModel:
     def __init__(
         self,
         *,
+        blocks: bool = True,
         C: float = 0.5,
         n_folds: int = 5,
         boost_iter: int = 200,
         learning_rate: float = 0.08,
         random_state: int = RANDOM_STATE,
     ) -> None:
+        self.blocks = blocks
         self.C = C
         self.n_folds = n_folds
         self.boost_iter = boost_iter
@@ -53,14 +56,13 @@ class LineModel:
     def _base(self, docs: Sequence[Sequence[str]]) -> tuple[sp.csr_matrix, np.ndarray, DocIndex]:
         tokens, shape, doc_ids = batch_line_features(docs)
         index = DocIndex(doc_ids)
-        numeric = np.hstack([shape, context_features(shape, index, repeat_counts(docs))])
+        numeric = np.hstack([shape, context_features(shape, index, repeat_counts(docs), self.blocks)])
         hashed = FeatureHasher(n_features=N_HASH_FEATURES, input_type="string", alternate_sign=False).transform(
             tokens
         )
         return hashed.tocsr(), numeric, index
 
-    @staticmethod
-    def _stage2_columns(proba: np.ndarray, numeric: np.ndarray, index: DocIndex) -> np.ndarray:
+    def _stage2_columns(self, proba: np.ndarray, numeric: np.ndarray, index: DocIndex) -> np.ndarray:
         pe = proba[:, 0]
         cols = [proba]
         for k in (-3, -2, -1, 1, 2, 3):
@@ -70,13 +72,18 @@ class LineModel:
         chars = np.expm1(numeric[:, 0])
         before, after = index.mass_before_after(pe * chars)
         cols += [before[:, None], after[:, None], index.window_max(pe, 3)[:, None], numeric]
+        if self.blocks:
+            cols += [c[:, None] for c in block_features(pe > 0.5, pe * chars, index)]
         return np.hstack(cols)
 
     def _stage1_matrix(self, hashed: sp.csr_matrix, numeric: np.ndarray, scaler: StandardScaler) -> sp.csr_matrix:
         return sp.hstack([hashed, sp.csr_matrix(scaler.transform(numeric))], format="csr")
 
-    def _fit_stage1(self, hashed: sp.csr_matrix, numeric: np.ndarray, y: np.ndarray) -> tuple[StandardScaler, LogisticRegression]:
+    def _fit_stage1(
+        self, hashed: sp.csr_matrix, numeric: np.ndarray, y: np.ndarray
+    ) -> tuple[StandardScaler, LogisticRegression]:
         scaler = StandardScaler().fit(numeric)
+        # lbfgs logistic regression: SGD fitted 3x faster here but ranked real pages worse.
         clf = LogisticRegression(C=self.C, max_iter=200, tol=1e-3, random_state=self.random_state)
         clf.fit(self._stage1_matrix(hashed, numeric, scaler), y)
         return scaler, clf
@@ -88,7 +95,7 @@ class LineModel:
         labels: Sequence[Sequence[str]],
         classes: Sequence[str] | None = None,
         groups: Sequence[int] | None = None,
-    ) -> "LineModel":
+    ) -> LineModel:
         """Fit both stages; ``classes`` fixes the label order (editorial first), ``groups`` (one
         per document, e.g. its site) keeps related documents in the same out-of-fold split."""
         self.classes_ = list(classes) if classes is not None else sorted({x for ls in labels for x in ls})
@@ -120,7 +127,7 @@ class LineModel:
         z = hashed @ coef[:, :N_HASH_FEATURES].T + self.scaler_.transform(numeric) @ coef[:, N_HASH_FEATURES:].T
         z = np.asarray(z) + self.stage1_.intercept_
         if z.shape[1] == 1:  # binary: one column of log-odds
-            p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            p1 = expit(z[:, 0])
             proba = np.column_stack([1.0 - p1, p1])
         else:
             z -= z.max(axis=1, keepdims=True)

@@ -13,7 +13,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, NamedTuple
 
@@ -102,7 +102,13 @@ def atomic_output(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
         # A device, a pipe or a link (/dev/stderr, a FIFO): replacing it would break it, so
         # write straight in; atomicity is for regular files.
         with open(path, "wb") as raw_stream:
-            yield raw_stream if binary else io.TextIOWrapper(raw_stream, encoding="utf-8", errors="surrogateescape", newline="")
+            if binary:
+                yield raw_stream
+            else:
+                text = io.TextIOWrapper(raw_stream, encoding="utf-8", errors="surrogateescape", newline="")
+                yield text
+                text.flush()
+                text.detach()
         return
     parent = path.parent if str(path.parent) else Path(".")
     try:
@@ -125,9 +131,7 @@ def atomic_output(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with suppress(OSError):
             raw.close()
-        except OSError:
-            pass
         Path(tmp).unlink(missing_ok=True)
         raise

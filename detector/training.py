@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -24,42 +23,14 @@ CV_FOLDS = 5
 TARGET_EDITORIAL_RECALL = 0.985
 
 
-def cropped_variants(docs: Sequence[Document], seed: int = 0) -> list[Document]:
-    """Extra training views of each page, as other scrapers would cut it.
-
-    Not every input is a whole page: many extractors hand over only the main-content region,
-    which starts at the title and still carries the teasers and ads inside the body. Each page
-    therefore also appears cropped to its first..last editorial line, and every third page
-    without its header only. The crops stay in their page's cross-validation group.
-    """
-    rng = np.random.default_rng(seed)
-    out: list[Document] = []
-    for d in docs:
-        ed = [i for i, lab in enumerate(d.labels) if lab == EDITORIAL]
-        if not ed:
-            continue
-        first, last = ed[0], ed[-1]
-        spans = [(first, last + 1)]
-        if rng.random() < 1 / 3:
-            spans.append((first, len(d.lines)))
-        for a, b in spans:
-            if (a, b) != (0, len(d.lines)):
-                out.append(replace(d, lines=d.lines[a:b], labels=d.labels[a:b], source=f"{d.source}#crop{a}-{b}"))
-    return out
-
-
-def _with_crops(docs: Sequence[Document], augment: bool) -> list[Document]:
-    return list(docs) + (cropped_variants(docs) if augment else [])
-
-
 def _groups(docs: Sequence[Document]) -> np.ndarray:
-    names = [d.meta.get("site") or d.source.split("#crop")[0] for d in docs]
+    names = [d.meta.get("site") or d.source for d in docs]
     lookup = {n: i for i, n in enumerate(dict.fromkeys(names))}
     return np.asarray([lookup[n] for n in names])
 
 
 def cross_validated_scores(
-    docs: Sequence[Document], labels: Sequence[str], *, folds: int = CV_FOLDS, augment: bool = True, quiet: bool = False, **params: Any
+    docs: Sequence[Document], labels: Sequence[str], *, folds: int = CV_FOLDS, quiet: bool = False, **params: Any
 ) -> list[np.ndarray]:
     """Out-of-fold probabilities per document (lines x labels), grouped by site."""
     groups = _groups(docs)
@@ -69,7 +40,7 @@ def cross_validated_scores(
     out: list[np.ndarray] = [np.zeros((0, 0))] * len(docs)
     with progress("cross-validating", n_folds, quiet=quiet) as advance:
         for train_idx, test_idx in GroupKFold(n_splits=n_folds).split(np.zeros(len(docs)), groups=groups):
-            train_docs = _with_crops([docs[i] for i in train_idx], augment)
+            train_docs = [docs[i] for i in train_idx]
             model = LineModel(**{"n_folds": 3, **params}).fit(
                 [d.lines for d in train_docs], [d.labels for d in train_docs], classes=labels, groups=_groups(train_docs)
             )
@@ -101,7 +72,6 @@ def train(
     *,
     folds: int = CV_FOLDS,
     target_recall: float = TARGET_EDITORIAL_RECALL,
-    augment: bool = True,
     quiet: bool = False,
     **params: Any,
 ) -> tuple[Detector, dict[str, Any]]:
@@ -111,16 +81,13 @@ def train(
     recall reaches ``target_recall``: recall first, then as much junk removed as that allows.
     """
     labels = dataset_labels(docs)
-    probas = cross_validated_scores(docs, labels, folds=folds, augment=augment, quiet=quiet, **params)
+    probas = cross_validated_scores(docs, labels, folds=folds, quiet=quiet, **params)
     truth = np.concatenate([np.asarray([x == EDITORIAL for x in d.labels]) for d in docs])
     scores = np.concatenate([1.0 - p[:, 0] for p in probas])
     threshold = threshold_for_recall(truth, scores, target_recall)
     validation = report_at(docs, probas, labels, threshold)
     with progress("fitting the final model", 1, quiet=quiet) as advance:
-        fit_docs = _with_crops(docs, augment)
-        model = LineModel(**params).fit(
-            [d.lines for d in fit_docs], [d.labels for d in fit_docs], classes=labels, groups=_groups(fit_docs)
-        )
+        model = LineModel(**params).fit([d.lines for d in docs], [d.labels for d in docs], classes=labels, groups=_groups(docs))
         advance(1)
     metadata = {
         "labels": labels,
@@ -130,8 +97,7 @@ def train(
         "training_documents": len(docs),
         "training_lines": int(sum(len(d.lines) for d in docs)),
         "validation": {"method": f"GroupKFold({folds}) by site", "overall": validation["overall"], "per_label": validation["per_label"]},
-        "augmented_with_crops": augment,
-        "model_params": {k: getattr(model, k) for k in ("C", "n_folds", "boost_iter", "learning_rate", "random_state")},
+        "model_params": {k: getattr(model, k) for k in ("blocks", "C", "n_folds", "boost_iter", "learning_rate", "random_state")},
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
     return Detector.from_model(model, metadata), validation

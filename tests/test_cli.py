@@ -2,6 +2,9 @@
 every user mistake, never a traceback."""
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -149,3 +152,17 @@ def test_every_command_has_help_with_an_example():
     for command in ("filter", "score", "train", "evaluate", "info"):
         result = run(command, "--help")
         assert result.exit_code == 0 and "Example: detector " + command in result.stdout
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full to simulate a full disk")
+@pytest.mark.parametrize("how", ["stdout", "output-file"])
+def test_full_disk_gives_one_line_and_exit_1(page, tiny_model_file, how):
+    cmd = [sys.executable, "-m", "detector", "filter", str(page), "--model", str(tiny_model_file), "-t", "1", "-q"]
+    if how == "stdout":
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(cmd, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    else:
+        done = subprocess.run([*cmd, "-o", "/dev/full"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "No space left on device" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr

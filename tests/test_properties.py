@@ -14,7 +14,7 @@ chars = st.one_of(st.characters(), st.sampled_from(ODD))
 texts = st.lists(st.one_of(st.text(chars, max_size=80), st.sampled_from(["\x1b[31mred\x1b[0m", "עברית ומספרים 123", "\r\n"]), st.sampled_from(["Home", "See also  Something", "", "  ", "A real sentence of the article, with words."])), max_size=40).map(
     lambda parts: "".join(p + e for p, e in zip(parts, ["\n", "\r\n", "\r", ""] * 20))
 )
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
 def _subsequence(part, whole):
@@ -51,7 +51,7 @@ def test_batched_and_single_document_verdicts_agree(tiny_detector, docs):
     assert tiny_detector.classify_many(docs) == [tiny_detector.classify(d) for d in docs]
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=400))
 def test_cli_never_shows_a_traceback_whatever_the_bytes(tiny_model_file, tmp_path, data):
     path = tmp_path / "in.txt"

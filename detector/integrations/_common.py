@@ -34,17 +34,18 @@ FieldValue = str | Sequence[str]
 def require(module: str, extra: str) -> ModuleType:
     """Import an optional dependency, or raise :class:`MissingExtraError` naming the extra.
 
+    Whatever module turns out to be missing, the framework or one of the packages it imports
+    (datatrove's filters need ``regex``, which datatrove itself leaves to an extra of its own),
+    the extra installs it; the original error stays chained for the traceback.
+
     >>> require("json", "none").__name__
     'json'
     """
     try:
         return importlib.import_module(module)
     except ModuleNotFoundError as exc:
-        top = module.split(".")[0]
-        # Only a missing package means a missing extra; an import error inside it is a real bug.
-        if exc.name is None or exc.name.split(".")[0] != top:
-            raise
-        raise MissingExtraError(top, extra) from exc
+        missing = (exc.name or module).split(".")[0]
+        raise MissingExtraError(missing, extra) from exc
 
 
 def _labels(keep: Iterable[str] | str) -> frozenset[str]:
@@ -81,7 +82,9 @@ class FilterConfig:
         if self.max_removed_fraction is not None:
             fraction = float(self.max_removed_fraction)
             if not 0.0 <= fraction <= 1.0:
-                raise DetectorError(f"max removed fraction {fraction} is outside [0, 1]; 0.8 drops pages that lose over 80% of their lines")
+                raise DetectorError(
+                    f"max removed fraction {fraction} is outside [0, 1]; 0.8 drops pages that lose over 80% of their lines"
+                )
             object.__setattr__(self, "max_removed_fraction", fraction)
 
     def build(self, model: str | Path | None = None) -> Detector:
@@ -151,7 +154,9 @@ def clean_values(detector: Detector, values: Sequence[FieldValue]) -> list[Clean
     out: list[CleanedValue] = []
     for value, text, result in zip(values, texts, detector.filter_documents(texts)):
         content = sum(1 for line in split_lines(text) if not is_blank(line))
-        cleaned: str | list[str] = result.text if isinstance(value, str) else [strip_ending(x) for x in split_lines(result.text)]
+        cleaned: str | list[str] = (
+            result.text if isinstance(value, str) else [strip_ending(x) for x in split_lines(result.text)]
+        )
         out.append(CleanedValue(cleaned, result.removed, content))
     return out
 
@@ -179,7 +184,12 @@ def audit_records(removed: Iterable[RemovedLine], field: str | None = None) -> l
     """
     records = []
     for r in removed:
-        record: dict[str, Any] = {"line": r.line_no, "text": r.text, "label": r.label, "score": round(r.score, AUDIT_DIGITS)}
+        record: dict[str, Any] = {
+            "line": r.line_no,
+            "text": r.text,
+            "label": r.label,
+            "score": round(r.score, AUDIT_DIGITS),
+        }
         if field is not None:
             record["field"] = field
         records.append(record)

@@ -34,7 +34,7 @@ from typing import Any
 from ..classifier import DEFAULT_KEEP, Detector
 from ._common import FilterConfig, audit_records, clean_values, drop_reason, require
 
-require("datatrove", "datatrove")
+require("datatrove.pipeline.filters.base_filter", "datatrove")
 
 from datatrove.data import Document  # noqa: E402
 from datatrove.pipeline.filters.base_filter import BaseFilter  # noqa: E402
@@ -44,8 +44,8 @@ __all__ = ["DetectorFilter"]
 
 METADATA_REMOVED = "detector_removed"
 METADATA_FRACTION = "detector_removed_fraction"
-# Documents per batched model call; a page is classified with its own lines only, so batching
-# changes speed, never results.
+# Documents per batched model call (Detector.filter_documents): larger batches amortise the
+# model's per-call overhead.
 DEFAULT_BATCH_SIZE = 64
 
 

@@ -10,18 +10,20 @@ or, as a Scrapy add-on (it installs the same pipeline at priority 300)::
 
 Settings (all optional):
 
-==============================  ===============  ==============================================
-``DETECTOR_ENABLED``            ``True``         ``False`` turns the pipeline off
-``DETECTOR_FIELDS``             ``["text"]``     fields to clean; each a string or a list of lines
-``DETECTOR_MODEL``              ``None``         a model file; ``None`` for the embedded default
-``DETECTOR_THRESHOLD``          ``None``         ``None`` for the model's own
-``DETECTOR_KEEP_LABELS``        ``["editorial"]``  labels to keep
-``DETECTOR_REMOVED_FIELD``      ``None``         a field to store the removed lines in, for audit
-``DETECTOR_DROP_EMPTY``         ``False``        drop items with nothing editorial left
-``DETECTOR_MAX_REMOVED_FRACTION``  ``None``      removal budget: a share of lines, 0 to 1
-``DETECTOR_BUDGET_ACTION``      ``"drop"``       over budget: ``"drop"`` or ``"flag"``
-``DETECTOR_FLAG_FIELD``         ``"detector_flag"``  where ``"flag"`` writes its note
-==============================  ===============  ==============================================
+=================================  ===================  ==============================================
+setting                            default              meaning
+=================================  ===================  ==============================================
+``DETECTOR_ENABLED``               ``True``             ``False`` turns the pipeline off
+``DETECTOR_FIELDS``                ``["text"]``         fields to clean: a string or a list of lines
+``DETECTOR_MODEL``                 ``None``             a model file; ``None``: the embedded default
+``DETECTOR_THRESHOLD``             ``None``             ``None``: the model's own
+``DETECTOR_KEEP_LABELS``           ``["editorial"]``    the labels to keep
+``DETECTOR_REMOVED_FIELD``         ``None``             where to store the removed lines, for audit
+``DETECTOR_DROP_EMPTY``            ``False``            drop items with nothing editorial left
+``DETECTOR_MAX_REMOVED_FRACTION``  ``None``             the removal budget, a share of lines (0-1)
+``DETECTOR_BUDGET_ACTION``         ``"drop"``           over budget: ``"drop"`` or ``"flag"``
+``DETECTOR_FLAG_FIELD``            ``"detector_flag"``  where ``"flag"`` writes its note
+=================================  ===================  ==============================================
 
 An item over budget is either dropped, or (``"flag"``) passed on with its text *unchanged* and
 ``{"removed_fraction": ..., "max_removed_fraction": ...}`` in the flag field: a page the filter
@@ -44,7 +46,17 @@ from typing import TYPE_CHECKING, Any
 
 from ..classifier import DEFAULT_KEEP, Detector
 from ..errors import DetectorError
-from ._common import REASON_EMPTY, REASON_OVER_BUDGET, FilterConfig, audit_records, clean_values, drop_reason, is_cleanable, removed_fraction, require
+from ._common import (
+    REASON_EMPTY,
+    REASON_OVER_BUDGET,
+    FilterConfig,
+    audit_records,
+    clean_values,
+    drop_reason,
+    is_cleanable,
+    removed_fraction,
+    require,
+)
 
 require("scrapy", "scrapy")
 require("itemadapter", "scrapy")
@@ -81,7 +93,9 @@ class PipelineSettings:
 
     def __post_init__(self) -> None:
         if self.budget_action not in BUDGET_ACTIONS:
-            raise DetectorError(f"DETECTOR_BUDGET_ACTION is {self.budget_action!r}; choose one of {', '.join(BUDGET_ACTIONS)}")
+            raise DetectorError(
+                f"DETECTOR_BUDGET_ACTION is {self.budget_action!r}; choose one of {', '.join(BUDGET_ACTIONS)}"
+            )
         if not self.fields:
             raise DetectorError("DETECTOR_FIELDS is empty; name the fields to clean, for example ['text']")
 
@@ -108,7 +122,9 @@ class PipelineSettings:
 class DetectorPipeline:
     """Cleans ``DETECTOR_FIELDS`` of every item; see the module docstring for the settings."""
 
-    def __init__(self, detector: Detector, settings: PipelineSettings = PipelineSettings(), stats: StatsCollector | None = None) -> None:
+    def __init__(
+        self, detector: Detector, settings: PipelineSettings = PipelineSettings(), stats: StatsCollector | None = None
+    ) -> None:
         self.detector = detector
         self.settings = settings
         self.stats = stats
@@ -123,7 +139,10 @@ class DetectorPipeline:
         detector = settings.filter.build()
         log.info(
             "detector: cleaning %s with %s (threshold %.3f, keeping %s)",
-            ", ".join(settings.fields), detector.source, detector.threshold, ", ".join(sorted(detector.settings.keep)),
+            ", ".join(settings.fields),
+            detector.source,
+            detector.threshold,
+            ", ".join(sorted(detector.settings.keep)),
         )
         return cls(detector, settings, crawler.stats)
 
@@ -146,10 +165,14 @@ class DetectorPipeline:
             raise DropItem(self._why(reason, removed, content))
         flagged = reason == REASON_OVER_BUDGET
         if flagged:
-            self._set(adapter, self.settings.flag_field, {
-                "removed_fraction": round(removed_fraction(removed, content), 4),
-                "max_removed_fraction": self.settings.filter.max_removed_fraction,
-            })
+            self._set(
+                adapter,
+                self.settings.flag_field,
+                {
+                    "removed_fraction": round(removed_fraction(removed, content), 4),
+                    "max_removed_fraction": self.settings.filter.max_removed_fraction,
+                },
+            )
             self._inc("items_flagged")
         else:
             for name, value in zip(names, cleaned):
@@ -179,7 +202,9 @@ class DetectorPipeline:
                 log.warning(
                     "detector: %s has no field %r, so it is left out; declare it (%s = scrapy.Field()) "
                     "or change the DETECTOR_* setting that names it",
-                    type(adapter.item).__name__, name, name,
+                    type(adapter.item).__name__,
+                    name,
+                    name,
                 )
 
     def _inc(self, key: str, count: int = 1) -> None:

@@ -106,6 +106,8 @@ class PartitionCleaner:
 
     def clean_batch(self, detector: Detector, batch: pd.DataFrame) -> pd.DataFrame:
         """One pandas batch, cleaned (null texts stay null)."""
+        import pandas as pd
+
         texts = batch[self.text_col].tolist()
         present = [i for i, t in enumerate(texts) if isinstance(t, str)]
         cleaned_texts: list[Any] = [None] * len(texts)
@@ -114,7 +116,8 @@ class PartitionCleaner:
             cleaned_texts[i] = cleaned.value
             fractions[i] = cleaned.removed_fraction
         out = batch.copy()
-        out[self.output_col or self.text_col] = cleaned_texts
+        # object, not pandas 3's inferred string dtype, so a null text stays None, not NaN
+        out[self.output_col or self.text_col] = pd.Series(cleaned_texts, index=batch.index, dtype=object)
         out[FRACTION_COL] = fractions
         if self.with_scores:
             scores: list[Any] = [None] * len(texts)
@@ -143,7 +146,9 @@ def clean_partitions(
     return PartitionCleaner(text_col, config, with_scores, output_col)
 
 
-def output_schema(input_schema: StructType, text_col: str = "text", with_scores: bool = False, output_col: str | None = None) -> StructType:
+def output_schema(
+    input_schema: StructType, text_col: str = "text", with_scores: bool = False, output_col: str | None = None
+) -> StructType:
     """The schema of what :func:`clean_partitions` returns for a DataFrame of ``input_schema``."""
     types = require("pyspark.sql.types", "spark")
     if text_col not in input_schema.fieldNames():
@@ -153,12 +158,14 @@ def output_schema(input_schema: StructType, text_col: str = "text", with_scores:
         fields.append(types.StructField(output_col, types.StringType(), True))
     fields.append(types.StructField(FRACTION_COL, types.DoubleType(), True))
     if with_scores:
-        line = types.StructType([
-            types.StructField("line", types.IntegerType(), False),
-            types.StructField("label", types.StringType(), False),
-            types.StructField("score", types.DoubleType(), False),
-            types.StructField("keep", types.BooleanType(), False),
-        ])
+        line = types.StructType(
+            [
+                types.StructField("line", types.IntegerType(), False),
+                types.StructField("label", types.StringType(), False),
+                types.StructField("score", types.DoubleType(), False),
+                types.StructField("keep", types.BooleanType(), False),
+            ]
+        )
         fields.append(types.StructField(SCORES_COL, types.ArrayType(line, False), True))
     return types.StructType(fields)
 
