@@ -178,7 +178,11 @@ def markdown(res: dict[str, Any]) -> str:
             f"after loading the model: {_f(mem.get('rss_mb_after_load'), 1)} MB; VmHWM {_f(mem.get('vm_hwm_mb'), 1)} MB)."
         ),
         f"- Model file `{det.get('model_label', 'detector/models/default.joblib')}`: "
-        + (f"{det['model_bytes'] / 1e6:.2f} MB." if det.get("model_bytes") else "not present (stand-in)."),
+        + (
+            f"{det['model_bytes'] / 1e6:.2f} MB, sha256 `{(det.get('model_sha256') or '?')[:16]}…`."
+            if det.get("model_bytes")
+            else "not present (stand-in)."
+        ),
         "",
         _best_on_curve(res),
         "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -190,6 +191,7 @@ def _detector_extras(
     model = backend_mod.model_file(chosen)
     det_info["model_file"] = model
     det_info["model_bytes"] = os.path.getsize(model) if model else None
+    det_info["model_sha256"] = hashlib.sha256(Path(model).read_bytes()).hexdigest() if model else None
     det_info["model_label"] = chosen.model_path or "detector/models/default.joblib"
     det_info["loader"] = "Detector.load(path)" if chosen.model_path else "Detector.default()"
 

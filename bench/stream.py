@@ -36,7 +36,12 @@ def make_file(mb: int) -> Path:
     written = i = 0
     with open(path, "w", encoding="utf-8") as f:
         while written < mb * 1_000_000:
-            rec = json.dumps({"id": i, "url": f"https://example.org/{i}", "text": texts[i % len(texts)]}, ensure_ascii=False) + "\n"
+            rec = (
+                json.dumps(
+                    {"id": i, "url": f"https://example.org/{i}", "text": texts[i % len(texts)]}, ensure_ascii=False
+                )
+                + "\n"
+            )
             f.write(rec)
             written += len(rec.encode("utf-8"))
             i += 1
@@ -50,12 +55,20 @@ def run(path: Path, jobs: int) -> dict[str, float]:
     with open(os.devnull, "wb") as sink:
         subprocess.run(
             [sys.executable, "-m", "detector", "filter", "--jsonl", str(path), "--jobs", str(jobs), "-q"],
-            stdout=sink, check=True, cwd=REPO,
+            stdout=sink,
+            check=True,
+            cwd=REPO,
         )
     secs = time.perf_counter() - start
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     size = path.stat().st_size
-    return {"jobs": jobs, "seconds": secs, "mb_per_s": size / 1e6 / secs, "peak_rss_mb": max(peak_kb, before) / 1024, "file_mb": size / 1e6}
+    return {
+        "jobs": jobs,
+        "seconds": secs,
+        "mb_per_s": size / 1e6 / secs,
+        "peak_rss_mb": max(peak_kb, before) / 1024,
+        "file_mb": size / 1e6,
+    }
 
 
 def main() -> None:
@@ -65,10 +78,18 @@ def main() -> None:
     args = parser.parse_args()
     path = make_file(args.mb)
     results = [run(path, int(j)) for j in args.jobs.split(",")]
-    lines = [f"# Streaming JSONL stage ({results[0]['file_mb']:.0f} MB generated file)", "", "| jobs | seconds | MB/s | peak RSS of the largest process (MB) |", "|---:|---:|---:|---:|"]
+    lines = [
+        f"# Streaming JSONL stage ({results[0]['file_mb']:.0f} MB generated file)",
+        "",
+        "| jobs | seconds | MB/s | peak RSS of the largest process (MB) |",
+        "|---:|---:|---:|---:|",
+    ]
     lines += [f"| {r['jobs']} | {r['seconds']:.1f} | {r['mb_per_s']:.2f} | {r['peak_rss_mb']:.0f} |" for r in results]
     if len(results) > 1:
-        lines += ["", f"Speed-up with {results[-1]['jobs']} jobs: {results[0]['seconds'] / results[-1]['seconds']:.2f}×"]
+        lines += [
+            "",
+            f"Speed-up with {results[-1]['jobs']} jobs: {results[0]['seconds'] / results[-1]['seconds']:.2f}×",
+        ]
     out = Path(__file__).resolve().parent / "results" / "stream.md"
     out.write_text("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -230,11 +230,15 @@ def filter_text(text: str, threshold: float | None = None, model: Detector | str
     return _detector(threshold, model).filter_text(text)
 
 
-def filter_lines(lines: Sequence[str], threshold: float | None = None, model: Detector | str | Path | None = None) -> list[str]:
+def filter_lines(
+    lines: Sequence[str], threshold: float | None = None, model: Detector | str | Path | None = None
+) -> list[str]:
     """The kept lines of one document, with the default model (or ``model``)."""
     return _detector(threshold, model).filter_lines(lines)
 
 
-def classify(lines: Sequence[str], threshold: float | None = None, model: Detector | str | Path | None = None) -> list[Verdict]:
+def classify(
+    lines: Sequence[str], threshold: float | None = None, model: Detector | str | Path | None = None
+) -> list[Verdict]:
     """One :class:`Verdict` per line of one document, with the default model (or ``model``)."""
     return _detector(threshold, model).classify(lines)

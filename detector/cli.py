@@ -37,16 +37,29 @@ MAX_PROBLEMS_SHOWN = 50
 
 ModelOpt = Annotated[
     Path | None,
-    typer.Option("--model", "-m", help="Model file (.joblib or .skops); default: the embedded model. Loading a joblib file runs code: use only trusted files."),
+    typer.Option(
+        "--model",
+        "-m",
+        help="Model file (.joblib or .skops); default: the embedded model. Loading a joblib file runs code: use only trusted files.",
+    ),
 ]
 ThresholdOpt = Annotated[
-    float | None, typer.Option("--threshold", "-t", min=0.0, max=1.0, help="Remove lines scoring at or above this (default: the model's).")
+    float | None,
+    typer.Option(
+        "--threshold", "-t", min=0.0, max=1.0, help="Remove lines scoring at or above this (default: the model's)."
+    ),
 ]
-KeepOpt = Annotated[list[str] | None, typer.Option("--keep", "-k", help="A label to keep (repeatable); default: editorial.")]
+KeepOpt = Annotated[
+    list[str] | None, typer.Option("--keep", "-k", help="A label to keep (repeatable); default: editorial.")
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary on stderr.")]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="Input encoding.")]
 ErrorsOpt = Annotated[
-    str, typer.Option("--errors", help="On undecodable bytes: surrogateescape (keep them byte for byte), replace, ignore or strict (stop).")
+    str,
+    typer.Option(
+        "--errors",
+        help="On undecodable bytes: surrogateescape (keep them byte for byte), replace, ignore or strict (stop).",
+    ),
 ]
 
 
@@ -100,7 +113,9 @@ def _detector(model: Path | None, threshold: float | None, keep: list[str] | Non
 def _output(path: Path | None) -> Iterator[IO[str]]:
     """stdout (bytes of kept lines preserved) or an atomically written file."""
     if path is None or str(path) == "-":
-        out = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="surrogateescape", newline="", write_through=False)
+        out = io.TextIOWrapper(
+            sys.stdout.buffer, encoding="utf-8", errors="surrogateescape", newline="", write_through=False
+        )
         try:
             yield out
             out.flush()
@@ -118,22 +133,46 @@ def _inputs(paths: list[Path] | None) -> list[str]:
 
 def _write_removed(sink: Any, name: str, result: FilterResult) -> None:
     for r in result.removed:
-        sink.write(json.dumps({"file": name, "line": r.line_no, "label": r.label, "score": round(r.score, 4), "text": r.text}, ensure_ascii=False) + "\n")
+        sink.write(
+            json.dumps(
+                {"file": name, "line": r.line_no, "label": r.label, "score": round(r.score, 4), "text": r.text},
+                ensure_ascii=False,
+            )
+            + "\n"
+        )
 
 
 @app.command("filter")
 def filter_cmd(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Text files, one document each ('-' or nothing: stdin).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Text files, one document each ('-' or nothing: stdin).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")
+    ] = None,
     model: ModelOpt = None,
     threshold: ThresholdOpt = None,
     keep: KeepOpt = None,
-    removed: Annotated[Path | None, typer.Option("--removed", help="Write every removed line (file, line, label, score, text) as JSONL here.")] = None,
+    removed: Annotated[
+        Path | None,
+        typer.Option("--removed", help="Write every removed line (file, line, label, score, text) as JSONL here."),
+    ] = None,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="Input is JSON Lines; clean --field of each record.")] = False,
-    field: Annotated[str, typer.Option("--field", help="With --jsonl: the text field (dotted paths like content.text work).")] = "text",
-    annotate: Annotated[bool, typer.Option("--annotate", help="With --jsonl: add the removed lines with labels and scores under 'detector_removed'.")] = False,
-    on_error: Annotated[str, typer.Option("--on-error", help="With --jsonl, for a malformed record: pass (unchanged), skip, or fail.")] = DEFAULT_ON_ERROR,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="With --jsonl: worker processes (order is kept).")] = 1,
+    field: Annotated[
+        str, typer.Option("--field", help="With --jsonl: the text field (dotted paths like content.text work).")
+    ] = "text",
+    annotate: Annotated[
+        bool,
+        typer.Option(
+            "--annotate", help="With --jsonl: add the removed lines with labels and scores under 'detector_removed'."
+        ),
+    ] = False,
+    on_error: Annotated[
+        str, typer.Option("--on-error", help="With --jsonl, for a malformed record: pass (unchanged), skip, or fail.")
+    ] = DEFAULT_ON_ERROR,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, help="With --jsonl: worker processes (order is kept).")
+    ] = 1,
     encoding: EncodingOpt = textio.DEFAULT_ENCODING,
     errors: ErrorsOpt = textio.DEFAULT_ERRORS,
     quiet: QuietOpt = False,
@@ -164,27 +203,52 @@ def filter_cmd(
                 if audit is not None:
                     _write_removed(audit, textio.describe(name), result)
             if not quiet:
-                _err(f"removed {gone:,} of {total:,} lines from {len(names):,} document{'s' if len(names) != 1 else ''}")
+                _err(
+                    f"removed {gone:,} of {total:,} lines from {len(names):,} document{'s' if len(names) != 1 else ''}"
+                )
 
     _run(body)
 
 
-def _filter_jsonl(det: Detector, names: list[str], out: IO[str], field: str, annotate: bool, on_error: str, jobs: int, encoding: str, errors: str, quiet: bool) -> None:
+def _filter_jsonl(
+    det: Detector,
+    names: list[str],
+    out: IO[str],
+    field: str,
+    annotate: bool,
+    on_error: str,
+    jobs: int,
+    encoding: str,
+    errors: str,
+    quiet: bool,
+) -> None:
     from .jsonl import JsonlSummary
 
     grand = JsonlSummary()
     for name in names:
         label = textio.describe(name)
         if name == "-":
-            stream: IO[str] = io.TextIOWrapper(sys.stdin.buffer, encoding=encoding, errors=errors if errors != "strict" else "strict")
+            stream: IO[str] = io.TextIOWrapper(
+                sys.stdin.buffer, encoding=encoding, errors=errors if errors != "strict" else "strict"
+            )
         else:
             stream = _open_text(name, encoding, errors)
         with stream:
-            s = filter_jsonl(stream, out, det, field_path=field, annotate=annotate, on_error=on_error, jobs=jobs, source=label, report=None if quiet else lambda m: _err(f"warning: {m}"))
+            s = filter_jsonl(
+                stream,
+                out,
+                det,
+                field_path=field,
+                annotate=annotate,
+                on_error=on_error,
+                jobs=jobs,
+                source=label,
+                report=None if quiet else lambda m: _err(f"warning: {m}"),
+            )
         for k in ("records", "cleaned", "lines", "lines_removed", "errors"):
             setattr(grand, k, getattr(grand, k) + getattr(s, k))
     if not quiet:
-        _err(grand.line()[len("detector: "):])
+        _err(grand.line()[len("detector: ") :])
 
 
 def _open_text(name: str, encoding: str, errors: str) -> IO[str]:
@@ -194,7 +258,7 @@ def _open_text(name: str, encoding: str, errors: str) -> IO[str]:
     try:
         if p.is_dir():
             raise DetectorError(f"{name}: is a folder; give the files in it instead")
-        raw: IO[bytes] = gzip.open(p, "rb") if p.suffix == ".gz" else open(p, "rb")  # noqa: SIM115
+        raw: Any = gzip.open(p, "rb") if p.suffix == ".gz" else open(p, "rb")  # noqa: SIM115
     except FileNotFoundError:
         raise DetectorError(f"{name}: no such file") from None
     except PermissionError:
@@ -204,7 +268,9 @@ def _open_text(name: str, encoding: str, errors: str) -> IO[str]:
 
 @app.command("score")
 def score_cmd(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Text files, one document each ('-' or nothing: stdin).")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Text files, one document each ('-' or nothing: stdin).")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="tsv or jsonl.")] = "tsv",
     model: ModelOpt = None,
     threshold: ThresholdOpt = None,
@@ -238,7 +304,20 @@ def score_cmd(
                     if fmt == "tsv":
                         writer.writerow([doc, i, v.label, f"{v.score:.4f}", int(v.keep), v.text])
                     else:
-                        out.write(json.dumps({"document": doc, "line": i, "label": v.label, "score": round(v.score, 4), "keep": v.keep, "text": v.text}, ensure_ascii=False) + "\n")
+                        out.write(
+                            json.dumps(
+                                {
+                                    "document": doc,
+                                    "line": i,
+                                    "label": v.label,
+                                    "score": round(v.score, 4),
+                                    "keep": v.keep,
+                                    "text": v.text,
+                                },
+                                ensure_ascii=False,
+                            )
+                            + "\n"
+                        )
 
     _run(body)
 
@@ -246,9 +325,19 @@ def score_cmd(
 @app.command("train")
 def train_cmd(
     data: Annotated[list[Path], typer.Argument(help="Folders or files of labelled documents (.txt, .jsonl).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to save the model (.joblib, or .skops for the safe format).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to save the model (.joblib, or .skops for the safe format).")
+    ],
     folds: Annotated[int, typer.Option("--folds", min=2, help="Cross-validation folds, grouped by site.")] = 5,
-    target_recall: Annotated[float, typer.Option("--target-recall", min=0.5, max=1.0, help="Editorial line recall the threshold must reach in cross-validation.")] = 0.985,
+    target_recall: Annotated[
+        float,
+        typer.Option(
+            "--target-recall",
+            min=0.5,
+            max=1.0,
+            help="Editorial line recall the threshold must reach in cross-validation.",
+        ),
+    ] = 0.985,
     quiet: QuietOpt = False,
 ) -> None:
     """Train a model on labelled documents, report cross-validation, save it.
@@ -274,7 +363,12 @@ def evaluate_cmd(
     model: ModelOpt = None,
     threshold: ThresholdOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
-    cross_validate: Annotated[bool, typer.Option("--cross-validate", help="Grouped cross-validation of a fresh model on DATA instead of scoring a saved one.")] = False,
+    cross_validate: Annotated[
+        bool,
+        typer.Option(
+            "--cross-validate", help="Grouped cross-validation of a fresh model on DATA instead of scoring a saved one."
+        ),
+    ] = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Precision, recall and F1 per label, editorial recall, confusion matrix, per genre and language.
@@ -315,11 +409,15 @@ def _print_report(report: dict[str, Any]) -> None:
     for key in ("by_genre", "by_lang"):
         typer.echo(f"{key.replace('by_', 'per ')}: editorial recall / precision / junk removed (documents)")
         for name, m in report.get(key, {}).items():
-            typer.echo(f"  {name:<14}{m['editorial_recall']:>8.4f}{m['editorial_precision']:>8.4f}{m['junk_removal']:>8.4f}  ({m['documents']})")
+            typer.echo(
+                f"  {name:<14}{m['editorial_recall']:>8.4f}{m['editorial_precision']:>8.4f}{m['junk_removal']:>8.4f}  ({m['documents']})"
+            )
 
 
 @app.command("info")
-def info_cmd(model: ModelOpt = None, as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
+def info_cmd(
+    model: ModelOpt = None, as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False
+) -> None:
     """Show a model's metadata: versions, labels, threshold, data hash, validation figures.
 
     Example: detector info --model model.skops
@@ -346,5 +444,9 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False) -> None:
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
     """Keep the editorial lines of scraped web text; drop ads, teasers, navigation and legal chrome."""

@@ -140,9 +140,7 @@ def iter_data_files(paths: Iterable[str | Path]) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files.extend(
-                f for f in sorted(p.rglob("*")) if f.is_file() and f.suffix in TEXT_SUFFIXES + JSONL_SUFFIXES
-            )
+            files.extend(f for f in sorted(p.rglob("*")) if f.is_file() and f.suffix in TEXT_SUFFIXES + JSONL_SUFFIXES)
         elif p.is_file():
             files.append(p)
         else:

@@ -29,6 +29,4 @@ class MissingExtraError(DetectorError, ImportError):
     """An optional integration's dependency is not installed."""
 
     def __init__(self, package: str, extra: str) -> None:
-        super().__init__(
-            f"{package} is not installed; install the extra with: pip install 'detector[{extra}]'"
-        )
+        super().__init__(f"{package} is not installed; install the extra with: pip install 'detector[{extra}]'")

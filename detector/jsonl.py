@@ -94,6 +94,10 @@ def _clean_batch(det: Detector, texts: list[str | None]) -> list[Cleaned | None]
 def _worker_init(det: Detector) -> None:
     global _worker_detector
     _worker_detector = det
+    # One process per core already: nested OpenMP threads would only oversubscribe the cores.
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
 
 
 def _worker_clean(texts: list[str | None]) -> list[Cleaned | None]:
@@ -161,7 +165,9 @@ def filter_jsonl(
             summary.lines_removed += len(removed)
             set_field(record, field_path, text)
             if annotate:
-                record[REMOVED_KEY] = [{"line": n, "text": t, "label": lab, "score": round(s, 4)} for n, t, lab, s in removed]
+                record[REMOVED_KEY] = [
+                    {"line": n, "text": t, "label": lab, "score": round(s, 4)} for n, t, lab, s in removed
+                ]
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     if jobs <= 1:

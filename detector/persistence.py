@@ -131,9 +131,13 @@ def check_payload(payload: Any, path: str | Path) -> None:
         )
     labels = meta.get("labels") or []
     if EDITORIAL not in labels:
-        raise ModelError(f"{path}: the model's labels {labels} lack '{EDITORIAL}'; {RETRAIN} on data with editorial lines")
+        raise ModelError(
+            f"{path}: the model's labels {labels} lack '{EDITORIAL}'; {RETRAIN} on data with editorial lines"
+        )
     if not isinstance(payload.get("model"), LineModel):
-        raise ModelError(f"{path}: the model inside is a {type(payload.get('model')).__name__}, not a LineModel; {RETRAIN}")
+        raise ModelError(
+            f"{path}: the model inside is a {type(payload.get('model')).__name__}, not a LineModel; {RETRAIN}"
+        )
 
 
 def load_model(path: str | Path, *, expected_sha256: str | None = None) -> LoadedModel:
@@ -148,7 +152,9 @@ def load_model(path: str | Path, *, expected_sha256: str | None = None) -> Loade
         if size == 0:
             raise ModelError(f"{path}: the model file is empty; {RETRAIN}")
         if expected_sha256 is not None and sha256_file(path) != expected_sha256:
-            raise ModelError(f"{path}: the embedded model's SHA-256 does not match; reinstall detector or run `make model`")
+            raise ModelError(
+                f"{path}: the embedded model's SHA-256 does not match; reinstall detector or run `make model`"
+            )
     except OSError as exc:
         raise ModelError(f"{path}: cannot read the model file ({exc.strerror})") from None
     payload, fmt = _read_payload(path)
@@ -163,7 +169,9 @@ def load_default() -> LoadedModel:
     try:
         expected = sha_file.read_text().split()[0]
     except (OSError, IndexError):
-        raise ModelError(f"{sha_file}: the embedded model's checksum is missing; reinstall detector or run `make model`") from None
+        raise ModelError(
+            f"{sha_file}: the embedded model's checksum is missing; reinstall detector or run `make model`"
+        ) from None
     return load_model(path, expected_sha256=expected)
 
 

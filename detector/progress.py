@@ -6,6 +6,8 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+Advance = Callable[[float], None]
+
 
 def wanted(quiet: bool) -> bool:
     """True when progress should be drawn: stderr is a terminal and the user did not ask for quiet."""
@@ -13,10 +15,14 @@ def wanted(quiet: bool) -> bool:
 
 
 @contextmanager
-def progress(description: str, total: float | None, *, quiet: bool = False) -> Iterator[Callable[[float], None]]:
+def progress(description: str, total: float | None, *, quiet: bool = False) -> Iterator[Advance]:
     """Yield ``advance(n)``; draws a rich bar on stderr only when :func:`wanted`."""
     if not wanted(quiet):
-        yield lambda n=1: None
+
+        def nothing(n: float = 1) -> None:
+            return None
+
+        yield nothing
         return
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -31,4 +37,8 @@ def progress(description: str, total: float | None, *, quiet: bool = False) -> I
         transient=True,
     ) as bar:
         task = bar.add_task(description, total=total)
-        yield lambda n=1: bar.advance(task, n)
+
+        def advance(n: float = 1) -> None:
+            bar.advance(task, n)
+
+        yield advance

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from .errors import InputError
 
@@ -117,8 +117,10 @@ def atomic_output(path: str | Path, *, binary: bool = False) -> Iterator[IO]:
         raise InputError(f"{path}: cannot write here ({exc.strerror or exc})") from None
     raw = os.fdopen(fd, "wb")
     try:
-        stream: IO = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if path.suffix == ".gz" else raw
-        out = stream if binary else io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
+        stream: Any = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if path.suffix == ".gz" else raw
+        out: Any = (
+            stream if binary else io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
+        )
         yield out
         out.flush()
         if out is not stream:

@@ -42,7 +42,10 @@ def cross_validated_scores(
         for train_idx, test_idx in GroupKFold(n_splits=n_folds).split(np.zeros(len(docs)), groups=groups):
             train_docs = [docs[i] for i in train_idx]
             model = LineModel(**{"n_folds": 3, **params}).fit(
-                [d.lines for d in train_docs], [d.labels for d in train_docs], classes=labels, groups=_groups(train_docs)
+                [d.lines for d in train_docs],
+                [d.labels for d in train_docs],
+                classes=labels,
+                groups=_groups(train_docs),
             )
             proba = model.predict_proba([docs[i].lines for i in test_idx])
             start = 0
@@ -54,7 +57,9 @@ def cross_validated_scores(
     return out
 
 
-def report_at(docs: Sequence[Document], probas: Sequence[np.ndarray], labels: Sequence[str], threshold: float) -> dict[str, Any]:
+def report_at(
+    docs: Sequence[Document], probas: Sequence[np.ndarray], labels: Sequence[str], threshold: float
+) -> dict[str, Any]:
     """Evaluation figures of per-document probabilities at ``threshold``."""
     other = list(range(1, len(labels)))
     predicted, kept = [], []
@@ -87,7 +92,9 @@ def train(
     threshold = threshold_for_recall(truth, scores, target_recall)
     validation = report_at(docs, probas, labels, threshold)
     with progress("fitting the final model", 1, quiet=quiet) as advance:
-        model = LineModel(**params).fit([d.lines for d in docs], [d.labels for d in docs], classes=labels, groups=_groups(docs))
+        model = LineModel(**params).fit(
+            [d.lines for d in docs], [d.labels for d in docs], classes=labels, groups=_groups(docs)
+        )
         advance(1)
     metadata = {
         "labels": labels,
@@ -96,16 +103,26 @@ def train(
         "training_data_sha256": dataset_sha256(docs),
         "training_documents": len(docs),
         "training_lines": int(sum(len(d.lines) for d in docs)),
-        "validation": {"method": f"GroupKFold({folds}) by site", "overall": validation["overall"], "per_label": validation["per_label"]},
-        "model_params": {k: getattr(model, k) for k in ("blocks", "C", "n_folds", "boost_iter", "learning_rate", "random_state")},
+        "validation": {
+            "method": f"GroupKFold({folds}) by site",
+            "overall": validation["overall"],
+            "per_label": validation["per_label"],
+        },
+        "model_params": {
+            k: getattr(model, k) for k in ("blocks", "C", "n_folds", "boost_iter", "learning_rate", "random_state")
+        },
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
     return Detector.from_model(model, metadata), validation
 
 
 def evaluate_cv(
-    docs: Sequence[Document], *, threshold: float | None = None, folds: int = CV_FOLDS,
-    target_recall: float = TARGET_EDITORIAL_RECALL, quiet: bool = False,
+    docs: Sequence[Document],
+    *,
+    threshold: float | None = None,
+    folds: int = CV_FOLDS,
+    target_recall: float = TARGET_EDITORIAL_RECALL,
+    quiet: bool = False,
 ) -> dict[str, Any]:
     """Grouped cross-validation figures of a fresh model on ``docs`` (per genre and language).
 

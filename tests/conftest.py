@@ -27,7 +27,9 @@ def tiny_docs():
 @pytest.fixture(scope="session")
 def tiny_detector(tiny_docs) -> Detector:
     labels = dataset_labels(tiny_docs)
-    model = LineModel(n_folds=2, boost_iter=20).fit([d.lines for d in tiny_docs], [d.labels for d in tiny_docs], classes=labels)
+    model = LineModel(n_folds=2, boost_iter=20).fit(
+        [d.lines for d in tiny_docs], [d.labels for d in tiny_docs], classes=labels
+    )
     return Detector.from_model(model, {"labels": labels, "threshold": 0.5})
 
 

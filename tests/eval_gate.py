@@ -34,7 +34,9 @@ def measure() -> tuple[str, dict[str, float]]:
 def check(pinned: dict, sha: str, figures: dict[str, float]) -> list[str]:
     """Every way the figures fail the pinned floors (empty: the gate passes)."""
     if pinned["holdout_sha256"] != sha:
-        return ["the hold-out data changed since the floors were pinned; re-pin with `python -m tests.eval_gate --update`"]
+        return [
+            "the hold-out data changed since the floors were pinned; re-pin with `python -m tests.eval_gate --update`"
+        ]
     return [f"{k} {figures[k]:.4f} < floor {floor:.4f}" for k, floor in pinned["floors"].items() if figures[k] < floor]
 
 
@@ -50,7 +52,9 @@ def main() -> int:
         new = {k: round(max(v - MARGIN, 0.0), 4) for k, v in figures.items()}
         lower = [k for k, v in new.items() if pinned["holdout_sha256"] == sha and v < pinned["floors"].get(k, 0.0)]
         if lower and not args.allow_lower:
-            print(f"refusing to lower {', '.join(lower)}; pass --allow-lower and say why in the commit", file=sys.stderr)
+            print(
+                f"refusing to lower {', '.join(lower)}; pass --allow-lower and say why in the commit", file=sys.stderr
+            )
             return 1
         FLOORS.write_text(json.dumps({"holdout_sha256": sha, "floors": new}, indent=2) + "\n")
         print(f"pinned {FLOORS}")

@@ -118,5 +118,3 @@ def test_empty_document_gives_no_verdicts(tiny_detector):
     assert tiny_detector.classify([]) == []
     assert tiny_detector.filter_text("") == ""
     assert tiny_detector.filter_text("\n\n") == "\n\n"
-
-

@@ -53,7 +53,20 @@ def test_filter_writes_the_removed_lines_as_an_audit_trail(page, tiny_model_file
 
 
 def test_filter_keep_and_threshold_options_reach_the_detector(page, tiny_model_file):
-    everything = run("filter", page, "--model", tiny_model_file, "--threshold", "1", "-k", "editorial", "-k", "promotional", "-k", "boilerplate")
+    everything = run(
+        "filter",
+        page,
+        "--model",
+        tiny_model_file,
+        "--threshold",
+        "1",
+        "-k",
+        "editorial",
+        "-k",
+        "promotional",
+        "-k",
+        "boilerplate",
+    )
     assert everything.stdout == page.read_text()
 
 
@@ -61,7 +74,9 @@ def test_filter_keeps_undecodable_bytes_byte_for_byte_and_says_where(tmp_path, t
     raw = b"The council voted on Tuesday to fund the repairs, caf\xe9 included.\n"
     path = tmp_path / "latin.txt"
     path.write_bytes(raw)
-    result = runner.invoke(app, ["filter", str(path), "--model", str(tiny_model_file), "-t", "1", "-o", str(tmp_path / "o.txt")])
+    result = runner.invoke(
+        app, ["filter", str(path), "--model", str(tiny_model_file), "-t", "1", "-o", str(tmp_path / "o.txt")]
+    )
     assert result.exit_code == 0
     assert (tmp_path / "o.txt").read_bytes() == raw
     assert f"{path}: invalid utf-8 at byte offset 53" in result.stderr

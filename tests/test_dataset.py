@@ -36,7 +36,12 @@ def test_every_problem_of_every_file_is_reported_at_once():
     with pytest.raises(DataError) as err:
         load_dataset(DATA / "bad")
     text = "\n".join(err.value.problems)
-    for expected in ("empty.txt:1: empty document", "latin1.txt:1: not valid UTF-8", "mismatch.jsonl:1: 2 lines but 1 labels", "mismatch.jsonl:2: not valid JSON"):
+    for expected in (
+        "empty.txt:1: empty document",
+        "latin1.txt:1: not valid UTF-8",
+        "mismatch.jsonl:1: 2 lines but 1 labels",
+        "mismatch.jsonl:2: not valid JSON",
+    ):
         assert expected in text
 
 

@@ -32,16 +32,31 @@ def test_seed_article_loses_its_junk_and_keeps_every_paragraph_and_heading(share
     kept = [line for line in out.splitlines(keepends=True) if line.strip()]
     assert _is_subsequence(out.splitlines(keepends=True), text.splitlines(keepends=True))
     assert not SEED_JUNK & {line.strip() for line in kept}
-    editorial = [line for line in text.splitlines(keepends=True) if line.strip() and line.strip() not in SEED_JUNK and line.strip() != "25 December 2023"]
+    editorial = [
+        line
+        for line in text.splitlines(keepends=True)
+        if line.strip() and line.strip() not in SEED_JUNK and line.strip() != "25 December 2023"
+    ]
     assert [line for line in kept if line.strip() != "25 December 2023"] == editorial
 
 
 def test_example_page_keeps_the_article_and_drops_the_chrome():
     text = (DATA / "pages" / "example-page.txt").read_text(encoding="utf-8")
     kept = {line.strip() for line in filter_text(text).splitlines() if line.strip()}
-    for must_keep in ("Volunteers pull 2 tonnes of rubbish from the Millrace in one weekend", "What they found", "Tyres: 31", "One motorbike, without its engine"):
+    for must_keep in (
+        "Volunteers pull 2 tonnes of rubbish from the Millrace in one weekend",
+        "What they found",
+        "Tyres: 31",
+        "One motorbike, without its engine",
+    ):
         assert must_keep in kept
-    for must_go in ("Skip to main content", "Share this article", "Add Your Local Plumbing Business Listing Today!", "© 2025 Valley Ledger Ltd. All rights reserved.", "Advertisement"):
+    for must_go in (
+        "Skip to main content",
+        "Share this article",
+        "Add Your Local Plumbing Business Listing Today!",
+        "© 2025 Valley Ledger Ltd. All rights reserved.",
+        "Advertisement",
+    ):
         assert must_go not in kept
 
 
@@ -53,7 +68,11 @@ def golden_verdicts():
 @pytest.mark.parametrize(
     "index",
     [
-        pytest.param(i, id=f"{label[0].upper()}:{line[:40]}", marks=[pytest.mark.xfail(strict=True, reason="known failure")] if line in KNOWN_FAILURES else [])
+        pytest.param(
+            i,
+            id=f"{label[0].upper()}:{line[:40]}",
+            marks=[pytest.mark.xfail(strict=True, reason="known failure")] if line in KNOWN_FAILURES else [],
+        )
         for i, (line, label) in enumerate(zip(GOLDEN.lines, GOLDEN.labels))
     ],
 )
@@ -68,7 +87,16 @@ def test_default_model_is_loaded_once_and_cached():
 
 def test_default_model_records_its_provenance():
     meta = Detector.default().metadata
-    for key in ("format_version", "detector_version", "sklearn_version", "labels", "threshold", "training_data_sha256", "validation", "created"):
+    for key in (
+        "format_version",
+        "detector_version",
+        "sklearn_version",
+        "labels",
+        "threshold",
+        "training_data_sha256",
+        "validation",
+        "created",
+    ):
         assert key in meta
     assert meta["labels"] == ["editorial", "boilerplate", "promotional"]
 
@@ -90,7 +118,15 @@ def test_closed_pipe_ends_quietly_with_status_0():
     page = (DATA / "pages" / "example-page.txt").read_text(encoding="utf-8")
     big = (page + "\n") * 3000
     cmd = " ".join(_command()) + " filter --threshold 1 -q | head -n 1"
-    done = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], input=big, capture_output=True, text=True, timeout=300, cwd=REPO, env={**os.environ})
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", cmd],
+        input=big,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+        env={**os.environ},
+    )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert done.stdout == "Skip to main content\n"

@@ -33,7 +33,12 @@ def test_skops_round_trip_loads_without_trusting_foreign_types(tiny_detector, tm
 
 
 def _payload(tiny_detector, **changes):
-    payload = {"format": FORMAT, "format_version": FORMAT_VERSION, "metadata": tiny_detector.metadata, "model": tiny_detector._loaded.model}
+    payload = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "metadata": tiny_detector.metadata,
+        "model": tiny_detector._loaded.model,
+    }
     payload.update(changes)
     return payload
 

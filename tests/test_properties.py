@@ -9,12 +9,34 @@ from typer.testing import CliRunner
 from detector.cli import app
 from detector.text import split_lines, strip_ending
 
-ODD = ["\x00", "\r", "\n", "\ufeff", "\u200b", "\u202e", "\u2028", "\x85", "\udcff", "\U0001f600", "\t", "\x1b", "ע", "\u0301"]
+ODD = [
+    "\x00",
+    "\r",
+    "\n",
+    "\ufeff",
+    "\u200b",
+    "\u202e",
+    "\u2028",
+    "\x85",
+    "\udcff",
+    "\U0001f600",
+    "\t",
+    "\x1b",
+    "ע",
+    "\u0301",
+]
 chars = st.one_of(st.characters(), st.sampled_from(ODD))
-texts = st.lists(st.one_of(st.text(chars, max_size=80), st.sampled_from(["\x1b[31mred\x1b[0m", "עברית ומספרים 123", "\r\n"]), st.sampled_from(["Home", "See also  Something", "", "  ", "A real sentence of the article, with words."])), max_size=40).map(
-    lambda parts: "".join(p + e for p, e in zip(parts, ["\n", "\r\n", "\r", ""] * 20))
+texts = st.lists(
+    st.one_of(
+        st.text(chars, max_size=80),
+        st.sampled_from(["\x1b[31mred\x1b[0m", "עברית ומספרים 123", "\r\n"]),
+        st.sampled_from(["Home", "See also  Something", "", "  ", "A real sentence of the article, with words."]),
+    ),
+    max_size=40,
+).map(lambda parts: "".join(p + e for p, e in zip(parts, ["\n", "\r\n", "\r", ""] * 20)))
+SETTINGS = settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
 def _subsequence(part, whole):
