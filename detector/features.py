@@ -263,6 +263,7 @@ class DocIndex:
         return np.log1p(np.bincount(run_id)[run_id])
 
 
+SHORT_DOC_CAP = 30
 BLOCK_GAP = 3  # this many consecutive non-text lines end a block of text
 
 
@@ -339,6 +340,9 @@ def context_features(shape: np.ndarray, index: DocIndex, repeats: np.ndarray, bl
     before, after = index.mass_before_after(prose * chars)
     cols += [before, after, np.minimum(before, after)]
     cols.append(index.relative_position())
+    # How many lines the document has, capped: short texts (a record, a snippet) behave unlike
+    # pages, while every page longer than the cap looks the same (no extrapolation with length).
+    cols.append(np.log1p(np.minimum(index.end - index.start, SHORT_DOC_CAP)))
     cols.append(index.run_length(short) * short)
     cols.append(index.run_length(prose) * prose)
     db, da = index.distance_to(prose > 0)

@@ -57,9 +57,7 @@ class LineModel:
         tokens, shape, doc_ids = batch_line_features(docs)
         index = DocIndex(doc_ids)
         numeric = np.hstack([shape, context_features(shape, index, repeat_counts(docs), self.blocks)])
-        hashed = FeatureHasher(n_features=N_HASH_FEATURES, input_type="string", alternate_sign=False).transform(
-            tokens
-        )
+        hashed = FeatureHasher(n_features=N_HASH_FEATURES, input_type="string", alternate_sign=False).transform(tokens)
         return hashed.tocsr(), numeric, index
 
     def _stage2_columns(self, proba: np.ndarray, numeric: np.ndarray, index: DocIndex) -> np.ndarray:

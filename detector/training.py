@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -23,8 +24,43 @@ CV_FOLDS = 5
 TARGET_EDITORIAL_RECALL = 0.985
 
 
+SHORT_VIEWS_PER_PAGE = 2
+SHORT_VIEW_MAX_LINES = 6
+
+
+def short_views(docs: Sequence[Document], seed: int = 0) -> list[Document]:
+    """A few short runs of lines cut from each page, as extra training documents.
+
+    Pipelines also hand over short texts (a JSONL record of three paragraphs, a single line);
+    pages never end after two lines, so a model trained on pages alone calls such text junk.
+    Each run keeps its true labels and its page's site (it stays in the page's fold).
+    """
+    rng = np.random.default_rng(seed)
+    out: list[Document] = []
+    for d in docs:
+        n = len(d.lines)
+        for _ in range(SHORT_VIEWS_PER_PAGE):
+            length = int(rng.integers(1, SHORT_VIEW_MAX_LINES + 1))
+            if n <= length:
+                continue
+            a = int(rng.integers(0, n - length + 1))
+            out.append(
+                replace(
+                    d,
+                    lines=d.lines[a : a + length],
+                    labels=d.labels[a : a + length],
+                    source=f"{d.source}#{a + 1}-{a + length}",
+                )
+            )
+    return out
+
+
+def _training_set(docs: Sequence[Document]) -> list[Document]:
+    return list(docs) + short_views(docs)
+
+
 def _groups(docs: Sequence[Document]) -> np.ndarray:
-    names = [d.meta.get("site") or d.source for d in docs]
+    names = [d.meta.get("site") or d.source.split("#")[0] for d in docs]
     lookup = {n: i for i, n in enumerate(dict.fromkeys(names))}
     return np.asarray([lookup[n] for n in names])
 
@@ -40,7 +76,7 @@ def cross_validated_scores(
     out: list[np.ndarray] = [np.zeros((0, 0))] * len(docs)
     with progress("cross-validating", n_folds, quiet=quiet) as advance:
         for train_idx, test_idx in GroupKFold(n_splits=n_folds).split(np.zeros(len(docs)), groups=groups):
-            train_docs = [docs[i] for i in train_idx]
+            train_docs = _training_set([docs[i] for i in train_idx])
             model = LineModel(**{"n_folds": 3, **params}).fit(
                 [d.lines for d in train_docs],
                 [d.labels for d in train_docs],
@@ -92,8 +128,9 @@ def train(
     threshold = threshold_for_recall(truth, scores, target_recall)
     validation = report_at(docs, probas, labels, threshold)
     with progress("fitting the final model", 1, quiet=quiet) as advance:
+        fit_docs = _training_set(docs)
         model = LineModel(**params).fit(
-            [d.lines for d in docs], [d.labels for d in docs], classes=labels, groups=_groups(docs)
+            [d.lines for d in fit_docs], [d.labels for d in fit_docs], classes=labels, groups=_groups(fit_docs)
         )
         advance(1)
     metadata = {
@@ -111,6 +148,7 @@ def train(
         "model_params": {
             k: getattr(model, k) for k in ("blocks", "C", "n_folds", "boost_iter", "learning_rate", "random_state")
         },
+        "short_views_per_page": SHORT_VIEWS_PER_PAGE,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
     return Detector.from_model(model, metadata), validation
