@@ -35,11 +35,11 @@ def test_seed_article_loses_its_junk_and_keeps_every_paragraph_and_heading(share
     out = filter_text(text)
     kept = [line for line in out.splitlines(keepends=True) if line.strip()]
     assert _is_subsequence(out.splitlines(keepends=True), text.splitlines(keepends=True))
-    assert not SEED_JUNK & {line.strip() for line in kept}
+    assert not SEED_JUNK & {_words(line) for line in kept}
     editorial = [
         line
         for line in text.splitlines(keepends=True)
-        if line.strip() and line.strip() not in SEED_JUNK and line.strip() != "25 December 2023"
+        if line.strip() and _words(line) not in SEED_JUNK and line.strip() != "25 December 2023"
     ]
     assert [line for line in kept if line.strip() != "25 December 2023"] == editorial
 
