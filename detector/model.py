@@ -92,7 +92,7 @@ class LineModel:
         docs: Sequence[Sequence[str]],
         labels: Sequence[Sequence[str]],
         classes: Sequence[str] | None = None,
-        groups: Sequence[int] | None = None,
+        groups: Sequence[int] | np.ndarray | None = None,
     ) -> LineModel:
         """Fit both stages; ``classes`` fixes the label order (editorial first), ``groups`` (one
         per document, e.g. its site) keeps related documents in the same out-of-fold split."""
