@@ -24,6 +24,7 @@ from .classifier import Detector, FilterResult
 from .dataset import load_dataset
 from .errors import DataError, DetectorError
 from .jsonl import DEFAULT_ON_ERROR, filter_jsonl
+from .text import split_lines, strip_ending
 
 app = typer.Typer(
     help="Keep the editorial lines of scraped web text; drop ads, teasers, navigation and legal chrome.",
@@ -232,7 +233,7 @@ def _filter_jsonl(
                 sys.stdin.buffer, encoding=encoding, errors=errors if errors != "strict" else "strict"
             )
         else:
-            stream = _open_text(name, encoding, errors)
+            stream = textio.open_text_stream(name, encoding, errors)
         with stream:
             s = filter_jsonl(
                 stream,
@@ -249,21 +250,6 @@ def _filter_jsonl(
             setattr(grand, k, getattr(grand, k) + getattr(s, k))
     if not quiet:
         _err(grand.line()[len("detector: ") :])
-
-
-def _open_text(name: str, encoding: str, errors: str) -> IO[str]:
-    import gzip
-
-    p = Path(name)
-    try:
-        if p.is_dir():
-            raise DetectorError(f"{name}: is a folder; give the files in it instead")
-        raw: Any = gzip.open(p, "rb") if p.suffix == ".gz" else open(p, "rb")  # noqa: SIM115
-    except FileNotFoundError:
-        raise DetectorError(f"{name}: no such file") from None
-    except PermissionError:
-        raise DetectorError(f"{name}: permission denied") from None
-    return io.TextIOWrapper(raw, encoding=encoding, errors=errors)
 
 
 @app.command("score")
@@ -296,8 +282,6 @@ def score_cmd(
                 decoded = textio.read_text(name, encoding, errors)
                 if decoded.warning and not quiet:
                     _err(f"warning: {decoded.warning}")
-                from .text import split_lines, strip_ending
-
                 lines = [strip_ending(x) for x in split_lines(decoded.text)]
                 for i, v in enumerate(det.classify(lines), start=1):
                     doc = textio.describe(name)

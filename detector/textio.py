@@ -37,6 +37,28 @@ def describe(path: str | Path) -> str:
     return "<stdin>" if str(path) == "-" else str(path)
 
 
+def _open_error(name: str, exc: OSError) -> InputError:
+    if isinstance(exc, FileNotFoundError):
+        return InputError(f"{name}: no such file")
+    if isinstance(exc, PermissionError):
+        return InputError(f"{name}: permission denied")
+    if isinstance(exc, IsADirectoryError):
+        return InputError(f"{name}: is a folder; give the files in it instead")
+    return InputError(f"{name}: cannot read ({exc.strerror or exc})")
+
+
+def open_text_stream(path: str | Path, encoding: str = DEFAULT_ENCODING, errors: str = DEFAULT_ERRORS) -> IO[str]:
+    """A text stream over a file (gzip unpacked by a ``.gz`` name), for reading line by line."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{path}: is a folder; give the files in it instead")
+    try:
+        raw: Any = gzip.open(p, "rb") if p.suffix == ".gz" else open(p, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise _open_error(str(path), exc) from None
+    return io.TextIOWrapper(raw, encoding=encoding, errors=errors)
+
+
 def read_bytes(path: str | Path) -> bytes:
     """The bytes of a file or of stdin (``-``); gzip is unpacked by a ``.gz`` name."""
     name = describe(path)
@@ -53,14 +75,8 @@ def read_bytes(path: str | Path) -> bytes:
             except (OSError, EOFError) as exc:
                 raise InputError(f"{name}: not a readable gzip file ({exc})") from None
         return data
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except PermissionError:
-        raise InputError(f"{name}: permission denied") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a folder; give the files in it instead") from None
     except OSError as exc:
-        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+        raise _open_error(name, exc) from None
 
 
 def decode(data: bytes, name: str, encoding: str = DEFAULT_ENCODING, errors: str = DEFAULT_ERRORS) -> Decoded:
