@@ -105,3 +105,22 @@ def evaluate_detector(detector: Detector, docs: Sequence[Document], *, quiet: bo
                 kept.append([v.keep for v in verdicts])
             advance(len(chunk))
     return evaluate_predictions(docs, predicted, kept, detector.labels)
+
+
+def threshold_for_char_recall(truth_editorial: np.ndarray, scores: np.ndarray, chars: np.ndarray, target: float) -> float:
+    """The smallest threshold whose editorial CHARACTER recall reaches ``target``.
+
+    The smallest such threshold removes the most junk that the recall allows (score < t keeps).
+
+    >>> threshold_for_char_recall(np.array([True, True, False]), np.array([0.1, 0.6, 0.9]), np.array([90, 10, 50]), 0.9)
+    0.10000000000000002
+    """
+    ed = np.asarray(truth_editorial, dtype=bool)
+    s, c = np.asarray(scores, dtype=np.float64)[ed], np.asarray(chars, dtype=np.float64)[ed]
+    if len(s) == 0 or c.sum() <= 0:
+        return 0.5
+    order = np.argsort(s, kind="stable")
+    cum = np.cumsum(c[order])
+    k = int(np.searchsorted(cum, target * cum[-1] - 1e-9))
+    k = min(k, len(s) - 1)
+    return float(min(np.nextafter(s[order][k], 1.0), 1.0))

@@ -20,13 +20,17 @@ import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
+
+from .cues import CUE_NAMES, cue_vector
 
 # Only so much of a pathological line is read for words and shape; its length is still exact.
 MAX_CHARS_READ = 3000
 MAX_TOKENS = 80
 MAX_BIGRAM_TOKENS = 40
+AFFIX_MIN_WORD = 6  # shorter words are their own affixes
 # Chrome lines (menus, footers, buttons) repeat across pages: their features are cached.
 CACHE_LINES_SHORTER_THAN = 200
 CACHE_SIZE = 1 << 16
@@ -57,7 +61,7 @@ SHAPE_NAMES = (
     "first_upper", "first_lower", "digit_frac", "alpha_frac", "punct_frac", "ends_terminal",
     "ends_colon", "ends_digit", "starts_bullet", "url", "email", "phone", "price", "percent",
     "time", "year", "log_separators", "copyright", "log_sentences", "handle_or_tag",
-    "ellipsis", "ends_arrow", "pipe", "parenthesis", "quote",
+    "ellipsis", "ends_arrow", "pipe", "parenthesis", "quote", *CUE_NAMES,
 )  # fmt: skip
 N_SHAPE = len(SHAPE_NAMES)
 
@@ -73,17 +77,32 @@ def stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
-def line_features(line: str, stop: frozenset[str]) -> tuple[list[str], list[float]]:
-    """The hashed-word tokens and the shape vector of one line."""
+def affix_tokens(words: Sequence[str]) -> list[str]:
+    """Word prefixes and suffixes: cheap morphology for the lexical view.
+
+    Inflected verbs ("bestellen", "bestellt") and compounds ("Gutscheincode",
+    "Rabattaktion") share their stems and endings where whole words do not.
+
+    >>> affix_tokens(["gutscheincode", "am"])
+    ['<gut', '<guts', 'ode>', 'code>']
+    """
+    out: list[str] = []
+    for w in words[:MAX_BIGRAM_TOKENS]:
+        if len(w) >= AFFIX_MIN_WORD:
+            out += ["<" + w[:3], "<" + w[:4], w[-3:] + ">", w[-4:] + ">"]
+    return out
+
+
+def line_features(line: str, stop: frozenset[str]) -> tuple[list[str], list[str], list[float]]:
+    """The hashed-word tokens, the affix tokens and the shape vector of one line."""
     s = line.strip()
     n = len(s)
     if n == 0:
-        return [], [0.0] * N_SHAPE
+        return [], [], [0.0] * N_SHAPE
     r = s if n <= MAX_CHARS_READ else s[:MAX_CHARS_READ]
     nr = len(r)
     words = _WORD.findall(r)
     nw = len(words)
-    lower = [w.lower() for w in words[:MAX_TOKENS]]
     head = words[:MAX_TOKENS]
     lower = [w.lower() for w in head]
     n_stop = sum(1 for w in lower if w in stop)
@@ -128,6 +147,7 @@ def line_features(line: str, stop: frozenset[str]) -> tuple[list[str], list[floa
         float("|" in r),
         float("(" in r),
         float('"' in r or "“" in r or "«" in r),
+        *cue_vector(r),
     ]
     toks = [w.translate(_DIGITS) if not w.isalpha() else w for w in lower]
     head_toks = toks[:MAX_BIGRAM_TOKENS]
@@ -139,29 +159,40 @@ def line_features(line: str, stop: frozenset[str]) -> tuple[list[str], list[floa
             tokens.append("^" + toks[0] + " " + toks[1])
     else:
         tokens.append("<nowords>")
-    return tokens, shape
+    return tokens, affix_tokens(toks), shape
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def _cached_line_features(line: str) -> tuple[list[str], list[float]]:
+def _cached_line_features(line: str) -> tuple[list[str], list[str], list[float]]:
     return line_features(line, stopwords())
 
 
-def batch_line_features(docs: Sequence[Sequence[str]]) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
-    """Tokens, shape matrix and document ids for every line of every document."""
+class LineBatch(NamedTuple):
+    """Per-line features of a batch of documents, before any context is added."""
+
+    words: list[list[str]]
+    affixes: list[list[str]]
+    shape: np.ndarray
+    doc_ids: np.ndarray
+
+
+def batch_line_features(docs: Sequence[Sequence[str]]) -> LineBatch:
+    """Word tokens, affix tokens, shape matrix and document ids for every line of every document."""
     stop = stopwords()
-    tokens: list[list[str]] = []
+    words: list[list[str]] = []
+    affixes: list[list[str]] = []
     cached = _cached_line_features
     shapes: list[list[float]] = []
     doc_ids: list[int] = []
     for d, lines in enumerate(docs):
         for line in lines:
-            t, s = cached(line) if len(line) < CACHE_LINES_SHORTER_THAN else line_features(line, stop)
-            tokens.append(t)
+            w, a, s = cached(line) if len(line) < CACHE_LINES_SHORTER_THAN else line_features(line, stop)
+            words.append(w)
+            affixes.append(a)
             shapes.append(s)
         doc_ids.extend([d] * len(lines))
     shape = np.asarray(shapes, dtype=np.float64).reshape(len(shapes), N_SHAPE)
-    return tokens, shape, np.asarray(doc_ids, dtype=np.int64)
+    return LineBatch(words, affixes, shape, np.asarray(doc_ids, dtype=np.int64))
 
 
 class DocIndex:
@@ -253,18 +284,20 @@ class DocIndex:
         after = np.where(nxt < self.end, nxt - self.idx, cap)
         return np.log1p(np.minimum(before, cap)), np.log1p(np.minimum(after, cap))
 
-    def run_length(self, flag: np.ndarray) -> np.ndarray:
-        """log1p of the length of the run of equal ``flag`` values holding each line."""
+    def run_length(self, flag: np.ndarray, cap: int | None = None) -> np.ndarray:
+        """log1p of the length of the run of equal ``flag`` values holding each line (capped)."""
         if self.n == 0:
             return np.zeros(0)
         brk = np.ones(self.n, dtype=bool)
         brk[1:] = (flag[1:] != flag[:-1]) | (self.start[1:] != self.start[:-1])
         run_id = np.cumsum(brk) - 1
-        return np.log1p(np.bincount(run_id)[run_id])
+        runs = np.bincount(run_id)[run_id]
+        return np.log1p(runs if cap is None else np.minimum(runs, cap))
 
 
 SHORT_DOC_CAP = 30
 BLOCK_GAP = 3  # this many consecutive non-text lines end a block of text
+BLOCK_DISTANCE_CAP = 6
 
 
 def block_features(text: np.ndarray, weight: np.ndarray, index: DocIndex) -> list[np.ndarray]:
@@ -302,7 +335,7 @@ def block_features(text: np.ndarray, weight: np.ndarray, index: DocIndex) -> lis
     before = block < main
     after = (block > main) | ((block == main) & in_gap)
     in_main = (block == main) & ~in_gap
-    dist = np.log1p(np.abs(block - main))
+    dist = np.log1p(np.minimum(np.abs(block - main), BLOCK_DISTANCE_CAP))
     return [share, before.astype(float), after.astype(float), in_main.astype(float), dist, in_gap.astype(float)]
 
 
@@ -320,21 +353,48 @@ def repeat_counts(docs: Sequence[Sequence[str]]) -> np.ndarray:
 
 _COL = {name: i for i, name in enumerate(SHAPE_NAMES)}
 
+# What "prose" and "short" mean for the context columns, and how far context reaches.
+PROSE_MIN_WORDS = 8
+PROSE_MIN_STOPWORD_RATIO = 0.1
+SHORT_LINE_MAX_WORDS = 4
+# Counts are capped where training pages stop and real pages go on: a mega menu of 140 short
+# lines must look like one of 20, not like something never seen (trees extrapolate the last bin).
+RUN_CAP = 16
+DISTANCE_CAP = 16
+REPEAT_CAP = 8
+NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
+WINDOW_RADII = (2, 5, 15)
+NEIGHBOUR_SHAPE = ("exists", "log_chars", "ends_terminal", "stopword_ratio", "prose")
+BLOCK_NAMES = ("block_share", "before_main", "after_main", "in_main", "log_blocks_to_main", "in_gap")
+
+
+def context_feature_names(blocks: bool = True) -> list[str]:
+    """The names of :func:`context_features`' columns, in order."""
+    names = [f"{f}@{k:+d}" for k in NEIGHBOUR_OFFSETS for f in NEIGHBOUR_SHAPE]
+    names += [f"{f}_mean_r{r}" for r in WINDOW_RADII for f in ("prose", "log_chars", "short")]
+    names += ["prose_mass_before", "prose_mass_after", "prose_mass_min", "relative_position", "log_doc_lines_capped"]
+    names += ["short_run", "prose_run", "log_dist_prose_before", "log_dist_prose_after", "log_dist_prose"]
+    names += ["log_chars_vs_longest", "repeats"]
+    if blocks:
+        names += list(BLOCK_NAMES)
+    return names
+
 
 def context_features(shape: np.ndarray, index: DocIndex, repeats: np.ndarray, blocks: bool = True) -> np.ndarray:
-    """Context columns for every line: neighbours' shape, windows, prose mass, runs, distances."""
+    """Context columns for every line (named by :func:`context_feature_names`)."""
     loglen = shape[:, _COL["log_chars"]]
     logw = shape[:, _COL["log_words"]]
     term = shape[:, _COL["ends_terminal"]]
     stop = shape[:, _COL["stopword_ratio"]]
     nwords = np.expm1(logw)
-    prose = ((nwords >= 8) & (term > 0) & (stop > 0.1)).astype(np.float64)
-    short = (nwords <= 4).astype(np.float64)
+    prose = ((nwords >= PROSE_MIN_WORDS) & (term > 0) & (stop > PROSE_MIN_STOPWORD_RATIO)).astype(np.float64)
+    short = (nwords <= SHORT_LINE_MAX_WORDS).astype(np.float64)
     cols: list[np.ndarray] = []
-    for k in (-3, -2, -1, 1, 2, 3):
-        exists = index.shift(np.ones(index.n), k, 0.0)
-        cols += [exists, index.shift(loglen, k), index.shift(term, k), index.shift(stop, k), index.shift(prose, k)]
-    for r in (2, 5, 15):
+    ones = np.ones(index.n)
+    for k in NEIGHBOUR_OFFSETS:
+        cols += [index.shift(ones, k), index.shift(loglen, k), index.shift(term, k), index.shift(stop, k)]
+        cols.append(index.shift(prose, k))
+    for r in WINDOW_RADII:
         cols += [index.window_mean(prose, r), index.window_mean(loglen, r), index.window_mean(short, r)]
     chars = np.expm1(loglen)
     before, after = index.mass_before_after(prose * chars)
@@ -343,12 +403,14 @@ def context_features(shape: np.ndarray, index: DocIndex, repeats: np.ndarray, bl
     # How many lines the document has, capped: short texts (a record, a snippet) behave unlike
     # pages, while every page longer than the cap looks the same (no extrapolation with length).
     cols.append(np.log1p(np.minimum(index.end - index.start, SHORT_DOC_CAP)))
-    cols.append(index.run_length(short) * short)
-    cols.append(index.run_length(prose) * prose)
-    db, da = index.distance_to(prose > 0)
+    cols.append(index.run_length(short, RUN_CAP) * short)
+    cols.append(index.run_length(prose, RUN_CAP) * prose)
+    db, da = index.distance_to(prose > 0, DISTANCE_CAP)
     cols += [db, da, np.minimum(db, da)]
     cols.append(loglen - index.doc_max(loglen))  # against the document's longest line
-    cols.append(repeats)
+    cols.append(np.minimum(repeats, np.log1p(REPEAT_CAP)))
     if blocks:
         cols += block_features(prose > 0, chars, index)
-    return np.column_stack(cols) if cols else np.zeros((0, 0))
+    if not cols or index.n == 0:
+        return np.zeros((index.n, len(context_feature_names(blocks))))
+    return np.column_stack(cols)

@@ -1,17 +1,24 @@
-"""The two-stage line model: a linear model over each line and its neighbours, then a boosted
-model that reads the first stage's scores of the neighbourhood.
+"""The line model: a lexical view, a context view, and a boosted stage that weighs the two.
 
-Stage 1 (context-free and near context): hashed word n-grams + scaled shape and context
-columns -> multinomial logistic regression. Stage 2 (context-sensitive, jusText's second pass
-learned): stage-1 probabilities of the line and its neighbours, their window averages and the
-editorial mass before and after the line, plus the numeric columns -> gradient boosting. Stage 2
-is trained on out-of-fold stage-1 probabilities (documents never split across folds), so it
-learns how far to trust stage 1 on unseen pages.
+* **lexical** (context-free): hashed word 1-2-grams, word affixes, the line's shape and its
+  advertising cues -> logistic regression, trained on every labelled line (pages and the line
+  bank). An ad inside an article still reads like an ad here: its place cannot drown its words.
+* **stage 1** (near context): hashed words, shape and context columns (neighbours, windows,
+  prose mass, blocks) -> logistic regression.
+* **stage 2** (context-sensitive, jusText's second pass learned): the out-of-fold probabilities
+  of both views for the line and its neighbours, their window averages, the editorial mass
+  before and after the line, block features and the numeric columns -> gradient boosting,
+  editorial or not. Out-of-fold (documents of one site never split) so that it learns how far
+  to trust each view on unseen pages.
+
+Prediction is single-threaded unless asked otherwise: pipelines run many of these side by side,
+and OpenMP threads spinning against busy neighbours made a call 15-80x slower.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
@@ -21,11 +28,117 @@ from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
-from .features import DocIndex, batch_line_features, block_features, context_features, repeat_counts
+from .dataset import EDITORIAL
+from .features import (
+    N_SHAPE,
+    SHAPE_NAMES,
+    DocIndex,
+    batch_line_features,
+    block_features,
+    context_feature_names,
+    context_features,
+    repeat_counts,
+)
 
 N_HASH_FEATURES = 2**17
+N_AFFIX_FEATURES = 2**16
 RANDOM_STATE = 0
+EDITORIAL_COLUMN = 0  # classes_ put editorial first (see dataset.dataset_labels)
+STAGE2_OFFSETS = (-3, -2, -1, 1, 2, 3)
+STAGE2_LEXICAL_OFFSETS = (-2, -1, 1, 2)
+STAGE2_RADII = (1, 3, 7, 20)
+DEFAULT_THREADS = 1
+
+
+@dataclass(frozen=True)
+class FeatureBatch:
+    """Every feature of a batch of documents, computed once and sliced by document."""
+
+    words: sp.csr_matrix
+    affixes: sp.csr_matrix
+    numeric: np.ndarray  # shape columns, then context columns
+    doc_ids: np.ndarray
+    offsets: np.ndarray  # row where each document starts; offsets[-1] == number of rows
+
+    @property
+    def index(self) -> DocIndex:
+        """Document boundaries for neighbour arithmetic."""
+        return DocIndex(self.doc_ids)
+
+    def rows_of(self, docs: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Row numbers of the given documents, in their order."""
+        docs = np.asarray(docs, dtype=np.int64)
+        if len(docs) == 0:
+            return np.zeros(0, dtype=np.int64)
+        return np.concatenate([np.arange(self.offsets[d], self.offsets[d + 1]) for d in docs])
+
+    def take(self, docs: Sequence[int] | np.ndarray) -> FeatureBatch:
+        """The features of some documents, as a batch of its own (context stays per document)."""
+        rows = self.rows_of(docs)
+        lengths = np.diff(self.offsets)[np.asarray(docs, dtype=np.int64)]
+        return FeatureBatch(
+            self.words[rows],
+            self.affixes[rows],
+            self.numeric[rows],
+            np.repeat(np.arange(len(lengths)), lengths),
+            np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
+        )
+
+
+def featurize(docs: Sequence[Sequence[str]], blocks: bool = True) -> FeatureBatch:
+    """All features of every line of ``docs`` (context never crosses a document boundary)."""
+    batch = batch_line_features(docs)
+    index = DocIndex(batch.doc_ids)
+    numeric = np.hstack([batch.shape, context_features(batch.shape, index, repeat_counts(docs), blocks)])
+    words = FeatureHasher(n_features=N_HASH_FEATURES, input_type="string", alternate_sign=False)
+    affixes = FeatureHasher(n_features=N_AFFIX_FEATURES, input_type="string", alternate_sign=False)
+    lengths = [len(d) for d in docs]
+    return FeatureBatch(
+        words.transform(batch.words).tocsr(),
+        affixes.transform(batch.affixes).tocsr(),
+        numeric,
+        batch.doc_ids,
+        np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
+    )
+
+
+class _Linear:
+    """A fitted logistic regression over [sparse blocks..., scaled dense columns], applied
+    without building the stacked matrix (the sparse and dense weights are used separately)."""
+
+    def __init__(self, C: float, random_state: int) -> None:
+        self.C = C
+        self.random_state = random_state
+
+    def fit(self, sparse: list[sp.csr_matrix], dense: np.ndarray, y: np.ndarray, k: int) -> _Linear:
+        self.scaler_ = StandardScaler().fit(dense)
+        X = sp.hstack([*sparse, sp.csr_matrix(self.scaler_.transform(dense))], format="csr")
+        # lbfgs logistic regression: SGD fitted 3x faster here but ranked real pages worse.
+        clf = LogisticRegression(C=self.C, max_iter=300, tol=1e-3, random_state=self.random_state).fit(X, y)
+        self.widths_ = [m.shape[1] for m in sparse]
+        self.coef_, self.intercept_, self.classes_, self.k_ = clf.coef_, clf.intercept_, clf.classes_, k
+        return self
+
+    def proba(self, sparse: list[sp.csr_matrix], dense: np.ndarray) -> np.ndarray:
+        n = dense.shape[0]
+        z = np.zeros((n, self.coef_.shape[0])) + self.intercept_
+        start = 0
+        for m, w in zip(sparse, self.widths_):
+            z += np.asarray(m @ self.coef_[:, start : start + w].T)
+            start += w
+        z += self.scaler_.transform(dense) @ self.coef_[:, start:].T
+        if z.shape[1] == 1:  # binary: one column of log-odds
+            p1 = expit(z[:, 0])
+            p = np.column_stack([1.0 - p1, p1])
+        else:
+            z -= z.max(axis=1, keepdims=True)
+            e = np.exp(z)
+            p = e / e.sum(axis=1, keepdims=True)
+        out = np.zeros((n, self.k_))
+        out[:, self.classes_] = p
+        return out
 
 
 class LineModel:
@@ -39,52 +152,75 @@ class LineModel:
         self,
         *,
         blocks: bool = True,
+        lexical: bool = True,
+        affixes: bool = True,
         C: float = 0.5,
+        lexical_C: float = 0.5,
         n_folds: int = 5,
-        boost_iter: int = 200,
-        learning_rate: float = 0.08,
+        boost_iter: int = 120,
+        learning_rate: float = 0.1,
+        max_leaf_nodes: int = 31,
         random_state: int = RANDOM_STATE,
+        train_threads: int = DEFAULT_THREADS,
     ) -> None:
         self.blocks = blocks
+        self.lexical = lexical
+        self.affixes = affixes
         self.C = C
+        self.lexical_C = lexical_C
         self.n_folds = n_folds
         self.boost_iter = boost_iter
         self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
         self.random_state = random_state
+        # Threads of the boosted stage's training. One by default: OpenMP threads spin against
+        # busy neighbours, and the boosted stage is a small part of training time.
+        self.train_threads = train_threads
 
-    # -- features -------------------------------------------------------------------------
-    def _base(self, docs: Sequence[Sequence[str]]) -> tuple[sp.csr_matrix, np.ndarray, DocIndex]:
-        tokens, shape, doc_ids = batch_line_features(docs)
-        index = DocIndex(doc_ids)
-        numeric = np.hstack([shape, context_features(shape, index, repeat_counts(docs), self.blocks)])
-        hashed = FeatureHasher(n_features=N_HASH_FEATURES, input_type="string", alternate_sign=False).transform(tokens)
-        return hashed.tocsr(), numeric, index
+    # -- feature names ----------------------------------------------------------------------
+    @property
+    def numeric_names(self) -> list[str]:
+        """Names of the numeric columns of stage 1 (shape, cues, context)."""
+        return [*SHAPE_NAMES, *context_feature_names(self.blocks)]
 
-    def _stage2_columns(self, proba: np.ndarray, numeric: np.ndarray, index: DocIndex) -> np.ndarray:
-        pe = proba[:, 0]
-        cols = [proba]
-        for k in (-3, -2, -1, 1, 2, 3):
-            cols.append(index.shift(pe, k, -1.0)[:, None])
-        for r in (1, 3, 7, 20):
-            cols.append(index.window_mean(pe, r)[:, None])
-        chars = np.expm1(numeric[:, 0])
+    def stage2_names(self, classes: Sequence[str]) -> list[str]:
+        """Names of the stage-2 columns, in order."""
+        names = [f"s1_p_{c}" for c in classes]
+        names += [f"s1_p_editorial@{k:+d}" for k in STAGE2_OFFSETS]
+        names += [f"s1_p_editorial_mean_r{r}" for r in STAGE2_RADII]
+        names += ["s1_editorial_mass_before", "s1_editorial_mass_after", "s1_p_editorial_max_r3"]
+        if self.lexical:
+            names += [f"lex_p_{c}" for c in classes]
+            names += [f"lex_p_editorial@{k:+d}" for k in STAGE2_LEXICAL_OFFSETS]
+            names += ["lex_p_editorial_mean_r3", "s1_minus_lex_p_editorial"]
+        names += self.numeric_names
+        if self.blocks:
+            names += [f"s1_{b}" for b in ("block_share", "before_main", "after_main", "in_main", "blocks_to_main", "in_gap")]
+        return names
+
+    # -- the parts --------------------------------------------------------------------------
+    def _lexical_inputs(self, F: FeatureBatch) -> tuple[list[sp.csr_matrix], np.ndarray]:
+        sparse = [F.words, F.affixes] if self.affixes else [F.words]
+        return sparse, F.numeric[:, :N_SHAPE]
+
+    def _stage2_columns(self, p1: np.ndarray, plex: np.ndarray | None, F: FeatureBatch) -> np.ndarray:
+        index = F.index
+        pe = p1[:, EDITORIAL_COLUMN]
+        cols = [p1]
+        cols += [index.shift(pe, k, -1.0)[:, None] for k in STAGE2_OFFSETS]
+        cols += [index.window_mean(pe, r)[:, None] for r in STAGE2_RADII]
+        chars = np.expm1(F.numeric[:, 0])
         before, after = index.mass_before_after(pe * chars)
-        cols += [before[:, None], after[:, None], index.window_max(pe, 3)[:, None], numeric]
+        cols += [before[:, None], after[:, None], index.window_max(pe, 3)[:, None]]
+        if plex is not None:
+            le = plex[:, EDITORIAL_COLUMN]
+            cols.append(plex)
+            cols += [index.shift(le, k, -1.0)[:, None] for k in STAGE2_LEXICAL_OFFSETS]
+            cols += [index.window_mean(le, 3)[:, None], (pe - le)[:, None]]
+        cols.append(F.numeric)
         if self.blocks:
             cols += [c[:, None] for c in block_features(pe > 0.5, pe * chars, index)]
         return np.hstack(cols)
-
-    def _stage1_matrix(self, hashed: sp.csr_matrix, numeric: np.ndarray, scaler: StandardScaler) -> sp.csr_matrix:
-        return sp.hstack([hashed, sp.csr_matrix(scaler.transform(numeric))], format="csr")
-
-    def _fit_stage1(
-        self, hashed: sp.csr_matrix, numeric: np.ndarray, y: np.ndarray
-    ) -> tuple[StandardScaler, LogisticRegression]:
-        scaler = StandardScaler().fit(numeric)
-        # lbfgs logistic regression: SGD fitted 3x faster here but ranked real pages worse.
-        clf = LogisticRegression(C=self.C, max_iter=200, tol=1e-3, random_state=self.random_state)
-        clf.fit(self._stage1_matrix(hashed, numeric, scaler), y)
-        return scaler, clf
 
     # -- fit / predict --------------------------------------------------------------------
     def fit(
@@ -93,55 +229,129 @@ class LineModel:
         labels: Sequence[Sequence[str]],
         classes: Sequence[str] | None = None,
         groups: Sequence[int] | np.ndarray | None = None,
+        *,
+        bank_lines: Sequence[str] = (),
+        bank_labels: Sequence[str] = (),
     ) -> LineModel:
-        """Fit both stages; ``classes`` fixes the label order (editorial first), ``groups`` (one
-        per document, e.g. its site) keeps related documents in the same out-of-fold split."""
-        self.classes_ = list(classes) if classes is not None else sorted({x for ls in labels for x in ls})
-        lookup = {c: i for i, c in enumerate(self.classes_)}
-        y = np.asarray([lookup[x] for ls in labels for x in ls])
-        doc_groups = np.arange(len(docs)) if groups is None else np.asarray(groups)
-        line_groups = np.repeat(doc_groups, [len(d) for d in docs])
-        hashed, numeric, index = self._base(docs)
+        """Fit every part. ``classes`` fixes the label order (editorial first); ``groups`` (one
+        per document, e.g. its site) keeps related documents on one side of every split;
+        ``bank_lines`` are stand-alone labelled lines that only the lexical view learns from."""
+        if classes is None:
+            seen = sorted({x for ls in labels for x in ls})
+            classes = [c for c in seen if c == EDITORIAL] + [c for c in seen if c != EDITORIAL]
+        lookup = {c: i for i, c in enumerate(classes)}
+        y = np.asarray([lookup[x] for ls in labels for x in ls], dtype=np.int64)
+        bank = featurize([[line] for line in bank_lines], self.blocks) if len(bank_lines) else None
+        y_bank = np.asarray([lookup[x] for x in bank_labels], dtype=np.int64)
+        return self.fit_features(featurize(docs, self.blocks), y, classes, groups, bank, y_bank)
+
+    def fit_features(
+        self,
+        F: FeatureBatch,
+        y: np.ndarray,
+        classes: Sequence[str],
+        groups: Sequence[int] | np.ndarray | None = None,
+        bank: FeatureBatch | None = None,
+        y_bank: np.ndarray | None = None,
+    ) -> LineModel:
+        """:meth:`fit` on features already computed (cross-validation slices one batch)."""
+        self.classes_ = list(classes)
         k = len(self.classes_)
-        oof = np.zeros((len(y), k))
+        n_docs = len(F.offsets) - 1
+        doc_groups = np.arange(n_docs) if groups is None else np.asarray(groups)
+        line_groups = np.repeat(doc_groups, np.diff(F.offsets))
+        oof1 = np.zeros((len(y), k))
+        oofl = np.zeros((len(y), k)) if self.lexical else None
         n_folds = min(self.n_folds, len(set(doc_groups.tolist())))
         if n_folds >= 2:
-            for train, test in GroupKFold(n_splits=n_folds).split(numeric, y, line_groups):
-                scaler, clf = self._fit_stage1(hashed[train], numeric[train], y[train])
-                proba = clf.predict_proba(self._stage1_matrix(hashed[test], numeric[test], scaler))
-                oof[np.ix_(test, clf.classes_)] = proba
-        self.scaler_, self.stage1_ = self._fit_stage1(hashed, numeric, y)
+            for train, test in GroupKFold(n_splits=n_folds).split(F.numeric, y, line_groups):
+                s1 = self._fit_stage1(F, train, y)
+                oof1[test] = s1.proba([F.words[test]], F.numeric[test])
+                if oofl is not None:
+                    lex = self._fit_lexical(F, train, y, bank, y_bank)
+                    oofl[test] = lex.proba(*self._lexical_inputs(_rows(F, test)))
+        everything = np.arange(len(y))
+        self.stage1_ = self._fit_stage1(F, everything, y)
+        self.lexical_ = self._fit_lexical(F, everything, y, bank, y_bank) if self.lexical else None
         if n_folds < 2:
-            oof = self._stage1_proba(hashed, numeric)
-        self.stage2_ = HistGradientBoostingClassifier(
-            max_iter=self.boost_iter, learning_rate=self.learning_rate, random_state=self.random_state
-        ).fit(self._stage2_columns(oof, numeric, index), y)
+            oof1 = self.stage1_.proba([F.words], F.numeric)
+            if self.lexical_ is not None:
+                oofl = self.lexical_.proba(*self._lexical_inputs(F))
+        with threadpool_limits(limits=self.train_threads, user_api="openmp"):
+            self.stage2_ = HistGradientBoostingClassifier(
+                max_iter=self.boost_iter,
+                learning_rate=self.learning_rate,
+                max_leaf_nodes=self.max_leaf_nodes,
+                early_stopping=False,
+                random_state=self.random_state,
+            ).fit(self._stage2_columns(oof1, oofl, F), (y == EDITORIAL_COLUMN).astype(np.int64))
+        self.feature_names_ = self.numeric_names
+        self.stage2_feature_names_ = self.stage2_names(self.classes_)
         return self
 
-    def _stage1_proba(self, hashed: sp.csr_matrix, numeric: np.ndarray) -> np.ndarray:
-        # The same as stage1_.predict_proba on the stacked matrix, without building it: the
-        # sparse and dense halves of the weights are applied separately (a large saving per line).
-        coef = self.stage1_.coef_
-        z = hashed @ coef[:, :N_HASH_FEATURES].T + self.scaler_.transform(numeric) @ coef[:, N_HASH_FEATURES:].T
-        z = np.asarray(z) + self.stage1_.intercept_
-        if z.shape[1] == 1:  # binary: one column of log-odds
-            p1 = expit(z[:, 0])
-            proba = np.column_stack([1.0 - p1, p1])
-        else:
-            z -= z.max(axis=1, keepdims=True)
-            e = np.exp(z)
-            proba = e / e.sum(axis=1, keepdims=True)
-        out = np.zeros((hashed.shape[0], len(self.classes_)))
-        out[:, self.stage1_.classes_] = proba
+    def _fit_stage1(self, F: FeatureBatch, rows: np.ndarray, y: np.ndarray) -> _Linear:
+        return _Linear(self.C, self.random_state).fit([F.words[rows]], F.numeric[rows], y[rows], len(self.classes_))
+
+    def _fit_lexical(
+        self, F: FeatureBatch, rows: np.ndarray, y: np.ndarray, bank: FeatureBatch | None, y_bank: np.ndarray | None
+    ) -> _Linear:
+        sparse, dense = self._lexical_inputs(_rows(F, rows))
+        target = y[rows]
+        if bank is not None and y_bank is not None and len(y_bank):
+            bsparse, bdense = self._lexical_inputs(bank)
+            sparse = [sp.vstack([a, b], format="csr") for a, b in zip(sparse, bsparse)]
+            dense = np.vstack([dense, bdense])
+            target = np.concatenate([target, y_bank])
+        return _Linear(self.lexical_C, self.random_state).fit(sparse, dense, target, len(self.classes_))
+
+    def _editorial_probability(self, X2: np.ndarray, threads: int) -> np.ndarray:
+        """Stage 2's P(editorial), evaluating the trees with an explicit thread count."""
+        hgb = self.stage2_
+        raw = np.zeros((X2.shape[0], 1), dtype=hgb._baseline_prediction.dtype, order="F")
+        raw += hgb._baseline_prediction
+        # The estimator's own predict_proba reads the thread count from the process-wide
+        # OpenMP setting; passing it here keeps one call from fighting its neighbours.
+        hgb._predict_iterations(np.ascontiguousarray(X2, dtype=np.float64), hgb._predictors, raw, False, threads)
+        p = expit(raw[:, 0])
+        return p if hgb.classes_[1] == 1 else 1.0 - p
+
+    def predict_parts(self, docs: Sequence[Sequence[str]], threads: int = DEFAULT_THREADS) -> dict[str, np.ndarray]:
+        """Stage 1's and the lexical view's probabilities and stage 2's P(editorial), per line."""
+        return self.predict_features(featurize(docs, self.blocks), threads)
+
+    def predict_features(self, F: FeatureBatch, threads: int = DEFAULT_THREADS) -> dict[str, np.ndarray]:
+        """:meth:`predict_parts` on features already computed."""
+        k = len(self.classes_)
+        if F.numeric.shape[0] == 0:
+            return {"stage1": np.zeros((0, k)), "lexical": np.zeros((0, k)), "editorial": np.zeros(0)}
+        p1 = self.stage1_.proba([F.words], F.numeric)
+        plex = self.lexical_.proba(*self._lexical_inputs(F)) if self.lexical_ is not None else None
+        pe = self._editorial_probability(self._stage2_columns(p1, plex, F), threads)
+        return {"stage1": p1, "lexical": plex if plex is not None else p1, "editorial": pe}
+
+    def predict_proba(self, docs: Sequence[Sequence[str]], threads: int = DEFAULT_THREADS) -> np.ndarray:
+        """Probabilities (lines of all documents x ``classes_``), in reading order.
+
+        The editorial column is stage 2's; the other labels share the rest in the proportions
+        of stage 1 and the lexical view together.
+        """
+        return self.combine(self.predict_parts(docs, threads))
+
+    def combine(self, parts: dict[str, np.ndarray]) -> np.ndarray:
+        """One probability per label from :meth:`predict_parts`' output."""
+        pe = parts["editorial"]
+        k = len(self.classes_)
+        out = np.zeros((len(pe), k))
+        if len(pe) == 0:
+            return out
+        other = [i for i in range(k) if i != EDITORIAL_COLUMN]
+        mix = parts["stage1"][:, other] + parts["lexical"][:, other]
+        mix /= np.maximum(mix.sum(axis=1, keepdims=True), 1e-12)
+        out[:, EDITORIAL_COLUMN] = pe
+        out[:, other] = (1.0 - pe)[:, None] * mix
         return out
 
-    def predict_proba(self, docs: Sequence[Sequence[str]]) -> np.ndarray:
-        """Probabilities (lines of all documents x ``classes_``), in reading order."""
-        n = sum(len(d) for d in docs)
-        if n == 0:
-            return np.zeros((0, len(self.classes_)))
-        hashed, numeric, index = self._base(docs)
-        p1 = self._stage1_proba(hashed, numeric)
-        out = np.zeros((n, len(self.classes_)))
-        out[:, self.stage2_.classes_] = self.stage2_.predict_proba(self._stage2_columns(p1, numeric, index))
-        return out
+
+def _rows(F: FeatureBatch, rows: np.ndarray) -> FeatureBatch:
+    """Some rows of a batch for the context-free parts (no document structure needed)."""
+    return FeatureBatch(F.words[rows], F.affixes[rows], F.numeric[rows], F.doc_ids[rows], np.array([0, len(rows)]))

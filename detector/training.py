@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -17,13 +17,18 @@ from sklearn.model_selection import GroupKFold
 from .classifier import Detector
 from .dataset import EDITORIAL, Document, dataset_labels, dataset_sha256
 from .evaluation import evaluate_predictions, threshold_for_recall
-from .model import LineModel
+from .errors import DataError
+from .model import FeatureBatch, LineModel, featurize
 from .progress import progress
 
 CV_FOLDS = 5
 TARGET_EDITORIAL_RECALL = 0.985
 
 
+MODEL_PARAMS = (
+    "blocks", "lexical", "affixes", "C", "lexical_C", "n_folds", "boost_iter", "learning_rate", "max_leaf_nodes",
+    "random_state",
+)  # fmt: skip
 SHORT_VIEWS_PER_PAGE = 2
 SHORT_VIEW_MAX_LINES = 6
 
@@ -55,40 +60,67 @@ def short_views(docs: Sequence[Document], seed: int = 0) -> list[Document]:
     return out
 
 
-def _training_set(docs: Sequence[Document]) -> list[Document]:
-    return list(docs) + short_views(docs)
-
-
 def _groups(docs: Sequence[Document]) -> np.ndarray:
     names = [d.meta.get("site") or d.source.split("#")[0] for d in docs]
     lookup = {n: i for i, n in enumerate(dict.fromkeys(names))}
     return np.asarray([lookup[n] for n in names])
 
 
+@dataclass(frozen=True)
+class TrainingSet:
+    """The pages, their short views and the line bank, featurised once.
+
+    Features are per document by design (context never crosses a document boundary), so every
+    cross-validation fold and the final fit slice this one batch instead of recomputing it.
+    """
+
+    pages: list[Document]
+    features: FeatureBatch  # pages first, then their short views
+    y: np.ndarray
+    groups: np.ndarray  # one per document of ``features``
+    labels: list[str]
+    bank: FeatureBatch | None
+    y_bank: np.ndarray
+
+    @classmethod
+    def build(cls, pages: Sequence[Document], bank: Sequence[Document] = (), blocks: bool = True) -> TrainingSet:
+        """Featurise ``pages``, their short views and the stand-alone lines of ``bank``."""
+        labels = dataset_labels([*pages, *bank])
+        lookup = {c: i for i, c in enumerate(labels)}
+        docs = list(pages) + short_views(pages)
+        y = np.asarray([lookup[x] for d in docs for x in d.labels], dtype=np.int64)
+        bank_lines = [line for d in bank for line in d.lines]
+        y_bank = np.asarray([lookup[x] for d in bank for x in d.labels], dtype=np.int64)
+        fb = featurize([[line] for line in bank_lines], blocks) if bank_lines else None
+        return cls(list(pages), featurize([d.lines for d in docs], blocks), y, _groups(docs), labels, fb, y_bank)
+
+    def fit(self, docs: np.ndarray, **params: Any) -> LineModel:
+        """A model fitted on some documents of :attr:`features` (and the whole bank)."""
+        rows = self.features.rows_of(docs)
+        return LineModel(**params).fit_features(
+            self.features.take(docs), self.y[rows], self.labels, self.groups[docs], self.bank, self.y_bank
+        )
+
+
 def cross_validated_scores(
-    docs: Sequence[Document], labels: Sequence[str], *, folds: int = CV_FOLDS, quiet: bool = False, **params: Any
+    data: TrainingSet, *, folds: int = CV_FOLDS, quiet: bool = False, **params: Any
 ) -> list[np.ndarray]:
-    """Out-of-fold probabilities per document (lines x labels), grouped by site."""
-    groups = _groups(docs)
-    n_folds = min(folds, len(set(groups.tolist())))
+    """Out-of-fold probabilities per page (lines x labels), folds grouped by site."""
+    n_pages = len(data.pages)
+    page_groups = data.groups[:n_pages]
+    n_folds = min(folds, len(set(page_groups.tolist())))
     if n_folds < 2:
-        raise ValueError("cross-validation needs documents from at least two sites")
-    out: list[np.ndarray] = [np.zeros((0, 0))] * len(docs)
+        raise DataError(["cross-validation needs documents from at least two sites (give them different '# site:')"])
+    out: list[np.ndarray] = [np.zeros((0, 0))] * n_pages
     with progress("cross-validating", n_folds, quiet=quiet) as advance:
-        for train_idx, test_idx in GroupKFold(n_splits=n_folds).split(np.zeros(len(docs)), groups=groups):
-            train_docs = _training_set([docs[i] for i in train_idx])
-            model = LineModel(**{"n_folds": 3, **params}).fit(
-                [d.lines for d in train_docs],
-                [d.labels for d in train_docs],
-                classes=labels,
-                groups=_groups(train_docs),
-            )
-            proba = model.predict_proba([docs[i].lines for i in test_idx])
-            start = 0
-            for i in test_idx:
-                n = len(docs[i].lines)
-                out[i] = proba[start : start + n]
-                start += n
+        for _, test_idx in GroupKFold(n_splits=n_folds).split(np.zeros(n_pages), groups=page_groups):
+            test_groups = set(page_groups[test_idx].tolist())
+            train_docs = np.asarray([i for i, g in enumerate(data.groups.tolist()) if g not in test_groups])
+            model = data.fit(train_docs, **{"n_folds": 3, **params})
+            test = data.features.take(test_idx)
+            proba = model.combine(model.predict_features(test))
+            for j, i in enumerate(test_idx):
+                out[i] = proba[test.offsets[j] : test.offsets[j + 1]]
             advance(1)
     return out
 
@@ -111,6 +143,7 @@ def report_at(
 def train(
     docs: Sequence[Document],
     *,
+    bank: Sequence[Document] = (),
     folds: int = CV_FOLDS,
     target_recall: float = TARGET_EDITORIAL_RECALL,
     quiet: bool = False,
@@ -120,34 +153,35 @@ def train(
 
     The threshold is the smallest score threshold at which the cross-validated editorial line
     recall reaches ``target_recall``: recall first, then as much junk removed as that allows.
+    ``bank`` holds stand-alone labelled lines (no page around them) for the lexical view.
     """
-    labels = dataset_labels(docs)
-    probas = cross_validated_scores(docs, labels, folds=folds, quiet=quiet, **params)
+    data = TrainingSet.build(docs, bank)
+    labels = data.labels
+    probas = cross_validated_scores(data, folds=folds, quiet=quiet, **params)
     truth = np.concatenate([np.asarray([x == EDITORIAL for x in d.labels]) for d in docs])
     scores = np.concatenate([1.0 - p[:, 0] for p in probas])
     threshold = threshold_for_recall(truth, scores, target_recall)
     validation = report_at(docs, probas, labels, threshold)
     with progress("fitting the final model", 1, quiet=quiet) as advance:
-        fit_docs = _training_set(docs)
-        model = LineModel(**params).fit(
-            [d.lines for d in fit_docs], [d.labels for d in fit_docs], classes=labels, groups=_groups(fit_docs)
-        )
+        model = data.fit(np.arange(len(data.groups)), **params)
         advance(1)
     metadata = {
         "labels": labels,
         "threshold": threshold,
+        "threshold_source": {
+            "method": f"cross-validated editorial line recall >= {target_recall} on the training pages",
+        },
         "target_editorial_recall": target_recall,
-        "training_data_sha256": dataset_sha256(docs),
+        "training_data_sha256": dataset_sha256([*docs, *bank]),
         "training_documents": len(docs),
         "training_lines": int(sum(len(d.lines) for d in docs)),
+        "line_bank_lines": int(sum(len(d.lines) for d in bank)),
         "validation": {
             "method": f"GroupKFold({folds}) by site",
             "overall": validation["overall"],
             "per_label": validation["per_label"],
         },
-        "model_params": {
-            k: getattr(model, k) for k in ("blocks", "C", "n_folds", "boost_iter", "learning_rate", "random_state")
-        },
+        "model_params": {k: getattr(model, k) for k in MODEL_PARAMS},
         "short_views_per_page": SHORT_VIEWS_PER_PAGE,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
@@ -166,8 +200,9 @@ def evaluate_cv(
 
     Without ``threshold`` the threshold is chosen as :func:`train` would choose it.
     """
-    labels = dataset_labels(docs)
-    probas = cross_validated_scores(docs, labels, folds=folds, quiet=quiet)
+    data = TrainingSet.build(docs)
+    labels = data.labels
+    probas = cross_validated_scores(data, folds=folds, quiet=quiet)
     if threshold is None:
         truth = np.concatenate([np.asarray([x == EDITORIAL for x in d.labels]) for d in docs])
         threshold = threshold_for_recall(truth, np.concatenate([1.0 - p[:, 0] for p in probas]), target_recall)
