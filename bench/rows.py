@@ -118,17 +118,27 @@ def detector_scores(det: DetectorLike, docs: list[list[str]]) -> tuple[Timing, l
     return timing, scores, keeps
 
 
+def operating_points(det: DetectorLike) -> list[tuple[float, str]]:
+    """The thresholds to report: the model's presets (except ``extracted``, which is for
+    extracted text) or, for a model without presets, its threshold and one logit step either side."""
+    presets = getattr(det, "presets", None) or {}
+    points = [(round(float(p["threshold"]), 3), f" (preset {k})") for k, p in presets.items() if k != "extracted"]
+    if not points:
+        points = [(t, "") for t in thresholds_around(float(det.threshold))]
+    return sorted(points)
+
+
 def detector_rows(inp: Inputs, det: DetectorLike, name: str) -> tuple[list[Row], list[list[float]]]:
-    """Rows of the detector at its threshold and at one step either side."""
+    """Rows of the detector at its default threshold and its other operating points."""
     timing, scores, keeps = detector_scores(det, inp.lines)
     secs = timing.wall
     default = float(det.threshold)
     rows = []
-    for t in thresholds_around(default):
+    for t, what in operating_points(det):
         # at the model's own threshold, use its own decision as `keep` reports it
         masks = keeps if t == round(default, 3) else [[s < t for s in page] for page in scores]
         preds = [joined(ls, m) for ls, m in zip(inp.lines, masks, strict=True)]
-        label = f"{name} @ {t:g}" + (" (default)" if t == round(default, 3) else "")
+        label = f"{name} @ {t:g}{what}" + (" (default)" if t == round(default, 3) else "")
         rows.append(
             Row(
                 f"detector@{t:g}",
@@ -166,7 +176,12 @@ def trafilatura_row(timing: Timing, texts: list[str]) -> Row:
 
 
 def trafilatura_detector_row(traf: Timing, texts: list[str], det: DetectorLike, name: str) -> Row:
-    """trafilatura's text split into lines and post-filtered by the detector."""
+    """trafilatura's text split into lines and post-filtered by the detector (its ``extracted``
+    preset, made for text an extractor already cleaned, where the model has one)."""
+    presets = getattr(det, "presets", None) or {}
+    if "extracted" in presets:
+        det = det.configure(preset="extracted")  # type: ignore[attr-defined]
+        name = f"{name} (preset extracted @ {det.threshold:.3g})"
     docs = [split_lines(t) for t in texts]
     timing, verdicts = best_of(lambda: det.classify_many(docs))
     secs = timing.wall

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import backend as backend_mod
-from . import metric, plot, report, rows, speed, worst
+from . import c4, metric, owndata, perdoc, plot, report, rows, speed, worst
 from .data import RESULTS_DIR, data_available, data_dir, fingerprint, load_pages, missing_message
 from .labels import label_lines
 from .linemetrics import line_scores
@@ -130,8 +130,13 @@ def run(opts: Options) -> int:
             "page": metric.aggregate(counts)._asdict(),
             "page_ci": None if opts.quick else metric.bootstrap(counts)._asdict(),
         }
+        # The odd-numbered pages (0-based positions in id order) are never used to choose a
+        # threshold (bench.calibrate uses the even ones): their figures are reported apart.
+        odd = slice(1, None, 2)
+        entry["page_odd"] = metric.aggregate(counts[odd])._asdict()
         if row.masks is not None:
             entry["lines"] = line_scores(lines, labels, row.masks)._asdict()
+            entry["lines_odd"] = line_scores(lines[odd], labels[odd], row.masks[odd])._asdict()
         entry["speed"] = _speed(row, len(pages), n_lines)
         entry.update({k: v for k, v in row.extra.items() if k == "threshold"})
         results.append(entry)
@@ -159,6 +164,13 @@ def run(opts: Options) -> int:
     if "keep-all" in counts_by_key:
         res["reproduction"] = metric.aggregate(counts_by_key["keep-all"])._asdict()
         res["reproduction"]["published"] = report.PUBLISHED_KEEP_ALL
+    if det is not None and not opts.quick:
+        progress("per-document speed, quiet and beside busy processes")
+        res["per_document"] = perdoc.measure(det, lines, c4.filter_page)
+    if det is not None:
+        progress("own hold-out per language and the in-article promotion set")
+        res["holdout_by_language"] = owndata.holdout_by_language(det)
+        res["promo_dev"] = owndata.promo_dev(det)
     if det is not None and det_scores is not None:
         _detector_extras(res, det_info, chosen, pages, lines, labels, truths, det_scores, out_rows, counts_by_key, opts)
     report.write(res, opts.out_dir)

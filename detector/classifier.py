@@ -53,16 +53,38 @@ class FilterResult(NamedTuple):
     n_lines: int
 
 
+PRESETS = ("safe", "balanced", "strict", "extracted")
+DEFAULT_THREADS = 1
+
+
 @dataclass(frozen=True)
 class Settings:
     """How a :class:`Detector` decides; immutable, so detectors can be shared between threads.
 
-    ``threshold``: a line is editorial when its score is below it (``None``: the model's own,
-    chosen for high editorial recall). ``keep``: the labels a filter keeps.
+    ``threshold``: a line is editorial when its score is below it (``None``: the preset's, or
+    the model's own). ``preset``: a named operating point recorded in the model (``safe``,
+    ``balanced`` — the default —, ``strict``, and ``extracted`` for text that an extractor such
+    as trafilatura already cleaned); ``detector info`` shows what each one measured.
+    ``keep``: the labels a filter keeps. ``threads``: threads inside one call (1: pipelines
+    get their parallelism from processes, and threads spinning against busy neighbours made a
+    call many times slower).
     """
 
     threshold: float | None = None
     keep: frozenset[str] = DEFAULT_KEEP
+    preset: str | None = None
+    threads: int = DEFAULT_THREADS
+
+
+def preset_threshold(metadata: dict[str, Any], preset: str | None) -> float:
+    """The threshold of a named preset (``None``: the model's default)."""
+    if preset is None:
+        return float(metadata["threshold"])
+    presets = metadata.get("presets") or {}
+    if preset not in presets:
+        known = ", ".join(presets) or "none (this model records no presets; give a threshold)"
+        raise DetectorError(f"unknown preset {preset!r}; this model has: {known}")
+    return float(presets[preset]["threshold"])
 
 
 _default_lock = threading.Lock()
@@ -91,9 +113,13 @@ class Detector:
         unknown = set(settings.keep) - set(labels)
         if unknown:
             raise DetectorError(f"unknown label(s) {', '.join(sorted(unknown))}; this model knows {', '.join(labels)}")
-        threshold = loaded.metadata["threshold"] if settings.threshold is None else settings.threshold
+        threshold = settings.threshold
+        if threshold is None:
+            threshold = preset_threshold(loaded.metadata, settings.preset)
         if not 0.0 <= float(threshold) <= 1.0:
             raise DetectorError(f"threshold {threshold} is outside [0, 1]")
+        if settings.threads < 1:
+            raise DetectorError(f"threads must be at least 1, got {settings.threads}")
         self.settings = settings
         self.labels: list[str] = labels
         self.threshold: float = float(threshold)
@@ -101,14 +127,29 @@ class Detector:
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
-    def default(cls, *, threshold: float | None = None, keep: Iterable[str] = DEFAULT_KEEP) -> Detector:
+    def default(
+        cls,
+        *,
+        threshold: float | None = None,
+        keep: Iterable[str] = DEFAULT_KEEP,
+        preset: str | None = None,
+        threads: int = DEFAULT_THREADS,
+    ) -> Detector:
         """The embedded default model, loaded on first use and cached for the process."""
-        return cls(_default(), Settings(threshold, frozenset(keep)))
+        return cls(_default(), Settings(threshold, frozenset(keep), preset, threads))
 
     @classmethod
-    def load(cls, path: str | Path, *, threshold: float | None = None, keep: Iterable[str] = DEFAULT_KEEP) -> Detector:
+    def load(
+        cls,
+        path: str | Path,
+        *,
+        threshold: float | None = None,
+        keep: Iterable[str] = DEFAULT_KEEP,
+        preset: str | None = None,
+        threads: int = DEFAULT_THREADS,
+    ) -> Detector:
         """A model saved by ``detector train``. A joblib file runs code when loaded: trust it first."""
-        return cls(load_model(path), Settings(threshold, frozenset(keep)))
+        return cls(load_model(path), Settings(threshold, frozenset(keep), preset, threads))
 
     @classmethod
     def from_model(cls, model: LineModel, metadata: dict[str, Any], *, settings: Settings = Settings()) -> Detector:
@@ -116,13 +157,28 @@ class Detector:
         meta = {**base_metadata(), **metadata}
         return cls(LoadedModel(model, meta, "<memory>", "memory"), settings)
 
-    def configure(self, *, threshold: float | None = None, keep: Iterable[str] | None = None) -> Detector:
-        """A detector sharing this model with other settings."""
+    def configure(
+        self,
+        *,
+        threshold: float | None = None,
+        keep: Iterable[str] | None = None,
+        preset: str | None = None,
+        threads: int | None = None,
+    ) -> Detector:
+        """A detector sharing this model with other settings (a preset replaces a set threshold)."""
+        old = self.settings
         settings = Settings(
-            self.settings.threshold if threshold is None else threshold,
-            self.settings.keep if keep is None else frozenset(keep),
+            threshold if threshold is not None else (None if preset is not None else old.threshold),
+            old.keep if keep is None else frozenset(keep),
+            preset if preset is not None else old.preset,
+            old.threads if threads is None else threads,
         )
         return Detector(self._loaded, settings)
+
+    @property
+    def presets(self) -> dict[str, dict[str, Any]]:
+        """The model's named operating points: threshold and what was measured at it."""
+        return dict(self._loaded.metadata.get("presets") or {})
 
     @property
     def metadata(self) -> dict[str, Any]:
@@ -147,7 +203,7 @@ class Detector:
         """Verdicts for many documents in one batched model call (much faster than a loop)."""
         blank = [[is_blank(line) for line in doc] for doc in documents]
         content = [[line for line, b in zip(doc, bl) if not b] for doc, bl in zip(documents, blank)]
-        proba = self._loaded.model.predict_proba(content)
+        proba = self._loaded.model.predict_proba(content, threads=self.settings.threads)
         ed = self._classes.index(EDITORIAL)
         other = [i for i in range(len(self._classes)) if i != ed]
         scores = 1.0 - proba[:, ed] if len(proba) else np.zeros(0)
@@ -213,32 +269,46 @@ class Detector:
         return [lines[i] for i in select_with_blanks(lines, [v.keep for v in verdicts])]
 
 
-def _detector(threshold: float | None, model: Detector | str | Path | None) -> Detector:
+def _detector(threshold: float | None, model: Detector | str | Path | None, preset: str | None = None) -> Detector:
     if isinstance(model, Detector):
-        return model if threshold is None else model.configure(threshold=threshold)
+        return model if threshold is None and preset is None else model.configure(threshold=threshold, preset=preset)
     if model is None:
-        return Detector.default(threshold=threshold)
-    return Detector.load(model, threshold=threshold)
+        return Detector.default(threshold=threshold, preset=preset)
+    return Detector.load(model, threshold=threshold, preset=preset)
 
 
-def filter_text(text: str, threshold: float | None = None, model: Detector | str | Path | None = None) -> str:
+def filter_text(
+    text: str,
+    threshold: float | None = None,
+    model: Detector | str | Path | None = None,
+    *,
+    preset: str | None = None,
+) -> str:
     """Remove the non-editorial lines of ``text`` with the default model (or ``model``).
 
     >>> filter_text("Home\\nThe council approved the budget on Tuesday after a long debate.\\n")
     'The council approved the budget on Tuesday after a long debate.\\n'
     """
-    return _detector(threshold, model).filter_text(text)
+    return _detector(threshold, model, preset).filter_text(text)
 
 
 def filter_lines(
-    lines: Sequence[str], threshold: float | None = None, model: Detector | str | Path | None = None
+    lines: Sequence[str],
+    threshold: float | None = None,
+    model: Detector | str | Path | None = None,
+    *,
+    preset: str | None = None,
 ) -> list[str]:
     """The kept lines of one document, with the default model (or ``model``)."""
-    return _detector(threshold, model).filter_lines(lines)
+    return _detector(threshold, model, preset).filter_lines(lines)
 
 
 def classify(
-    lines: Sequence[str], threshold: float | None = None, model: Detector | str | Path | None = None
+    lines: Sequence[str],
+    threshold: float | None = None,
+    model: Detector | str | Path | None = None,
+    *,
+    preset: str | None = None,
 ) -> list[Verdict]:
     """One :class:`Verdict` per line of one document, with the default model (or ``model``)."""
-    return _detector(threshold, model).classify(lines)
+    return _detector(threshold, model, preset).classify(lines)

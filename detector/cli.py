@@ -53,6 +53,18 @@ ThresholdOpt = Annotated[
 KeepOpt = Annotated[
     list[str] | None, typer.Option("--keep", "-k", help="A label to keep (repeatable); default: editorial.")
 ]
+PresetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--preset",
+        "-p",
+        help="A named operating point: safe, balanced (the default), strict, or extracted (for text an "
+        "extractor already cleaned). `detector info` shows what each one measured. --threshold overrides it.",
+    ),
+]
+ThreadsOpt = Annotated[
+    int, typer.Option("--threads", min=1, help="Threads inside one model call (default 1; use processes, --jobs, to scale).")
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary on stderr.")]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="Input encoding.")]
 ErrorsOpt = Annotated[
@@ -103,11 +115,17 @@ def _quiet_broken_pipe() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-def _detector(model: Path | None, threshold: float | None, keep: list[str] | None) -> Detector:
+def _detector(
+    model: Path | None,
+    threshold: float | None,
+    keep: list[str] | None,
+    preset: str | None = None,
+    threads: int = 1,
+) -> Detector:
     keep_set = keep or ["editorial"]
     if model is None:
-        return Detector.default(threshold=threshold, keep=keep_set)
-    return Detector.load(model, threshold=threshold, keep=keep_set)
+        return Detector.default(threshold=threshold, keep=keep_set, preset=preset, threads=threads)
+    return Detector.load(model, threshold=threshold, keep=keep_set, preset=preset, threads=threads)
 
 
 @contextlib.contextmanager
@@ -153,7 +171,9 @@ def filter_cmd(
     ] = None,
     model: ModelOpt = None,
     threshold: ThresholdOpt = None,
+    preset: PresetOpt = None,
     keep: KeepOpt = None,
+    threads: ThreadsOpt = 1,
     removed: Annotated[
         Path | None,
         typer.Option("--removed", help="Write every removed line (file, line, label, score, text) as JSONL here."),
@@ -184,7 +204,7 @@ def filter_cmd(
     """
 
     def body() -> None:
-        det = _detector(model, threshold, keep)
+        det = _detector(model, threshold, keep, preset, threads)
         names = _inputs(paths)
         with contextlib.ExitStack() as stack:
             out = stack.enter_context(_output(output))
@@ -260,7 +280,9 @@ def score_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="tsv or jsonl.")] = "tsv",
     model: ModelOpt = None,
     threshold: ThresholdOpt = None,
+    preset: PresetOpt = None,
     keep: KeepOpt = None,
+    threads: ThreadsOpt = 1,
     encoding: EncodingOpt = textio.DEFAULT_ENCODING,
     errors: ErrorsOpt = textio.DEFAULT_ERRORS,
     quiet: QuietOpt = False,
@@ -273,7 +295,7 @@ def score_cmd(
     def body() -> None:
         if fmt not in ("tsv", "jsonl"):
             raise DetectorError(f"unknown --format {fmt!r}; choose tsv or jsonl")
-        det = _detector(model, threshold, keep)
+        det = _detector(model, threshold, keep, preset, threads)
         with _output(None) as out:
             writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
             if fmt == "tsv":
@@ -322,17 +344,30 @@ def train_cmd(
             help="Editorial line recall the threshold must reach in cross-validation.",
         ),
     ] = 0.985,
+    lines: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--lines",
+            help="A line bank: files of stand-alone labelled lines (same format) that only the lexical view "
+            "learns from (repeatable).",
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Cross-validation folds fitted at once, in processes (default: all cores)."),
+    ] = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Train a model on labelled documents, report cross-validation, save it.
 
-    Example: detector train training_data -o model.joblib
+    Example: detector train training_data/docs --lines training_data/linebank -o model.joblib
     """
     from .training import train
 
     def body() -> None:
         docs = load_dataset(*data)
-        det, report = train(docs, folds=folds, target_recall=target_recall, quiet=quiet)
+        bank = load_dataset(*lines) if lines else []
+        det, report = train(docs, bank=bank, folds=folds, target_recall=target_recall, jobs=jobs, quiet=quiet)
         det.save(output)
         if not quiet:
             _err(f"trained on {len(docs):,} documents; threshold {det.threshold:.4f}; saved {output}")
@@ -346,6 +381,7 @@ def evaluate_cmd(
     data: Annotated[list[Path], typer.Argument(help="Folders or files of labelled documents.")],
     model: ModelOpt = None,
     threshold: ThresholdOpt = None,
+    preset: PresetOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
     cross_validate: Annotated[
         bool,
@@ -367,7 +403,7 @@ def evaluate_cmd(
         if cross_validate:
             report = evaluate_cv(docs, threshold=threshold, quiet=quiet)
         else:
-            report = evaluate_detector(_detector(model, threshold, None), docs, quiet=quiet)
+            report = evaluate_detector(_detector(model, threshold, None, preset), docs, quiet=quiet)
         if as_json:
             typer.echo(json.dumps(report, indent=2))
         else:
@@ -406,17 +442,20 @@ def info_cmd(
 
     Example: detector info --model model.skops
     """
-    from .persistence import describe_model_file
+    from .persistence import describe_model_file, describe_preset
 
     def body() -> None:
         info = describe_model_file(model)
         if as_json:
             typer.echo(json.dumps(info, indent=2))
             return
+        presets = info.pop("presets", None) or {}
         for key, value in info.items():
             if isinstance(value, dict):
                 value = json.dumps(value)
             typer.echo(f"{key}: {value}")
+        for name, p in presets.items():
+            typer.echo(f"preset {name}: {describe_preset(p)}")
 
     _run(body)
 

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .cues import CUE_NAMES, cue_vector
+from .cues import CUE_NAMES, cues
 
 # Only so much of a pathological line is read for words and shape; its length is still exact.
 MAX_CHARS_READ = 3000
@@ -105,8 +105,8 @@ def line_features(line: str, stop: frozenset[str]) -> tuple[list[str], list[str]
     nw = len(words)
     head = words[:MAX_TOKENS]
     lower = [w.lower() for w in head]
-    n_stop = sum(1 for w in lower if w in stop)
-    n_title = sum(1 for w in head if w[0].isupper())
+    n_stop = sum(map(stop.__contains__, lower))
+    n_title = sum(w[0].isupper() for w in head)
     n_alnum = sum(map(len, words))
     n_digit = len(_DIGIT.findall(r))
     n_space = r.count(" ")
@@ -131,13 +131,14 @@ def line_features(line: str, stop: frozenset[str]) -> tuple[list[str], list[str]
         float(last == ":"),
         float(last.isdigit()),
         float(_BULLET.match(r) is not None),
-        float(_URL.search(r) is not None),
-        float(_EMAIL.search(r) is not None),
-        float(_PHONE.search(r) is not None),
-        float(_PRICE.search(r) is not None),
-        float(_PERCENT.search(r) is not None),
-        float(_TIME.search(r) is not None),
-        float(_YEAR.search(r) is not None),
+        # Cheap character tests first: most chrome lines have no digit, dot or @ to look at.
+        float(("." in r or ":" in r) and _URL.search(r) is not None),
+        float("@" in r and _EMAIL.search(r) is not None),
+        float(n_digit > 6 and _PHONE.search(r) is not None),
+        float(n_digit > 0 and _PRICE.search(r) is not None),
+        float(n_digit > 0 and "%" in r and _PERCENT.search(r) is not None),
+        float(n_digit > 2 and _TIME.search(r) is not None),
+        float(n_digit > 3 and _YEAR.search(r) is not None),
         math.log1p(len(_SEPARATORS.findall(r))),
         float("©" in r or "copyright" in r.lower()),
         math.log1p(len(_SENTENCE_END.findall(r))),
@@ -147,11 +148,11 @@ def line_features(line: str, stop: frozenset[str]) -> tuple[list[str], list[str]
         float("|" in r),
         float("(" in r),
         float('"' in r or "“" in r or "«" in r),
-        *cue_vector(r),
     ]
     toks = [w.translate(_DIGITS) if not w.isalpha() else w for w in lower]
     head_toks = toks[:MAX_BIGRAM_TOKENS]
     tokens = toks + [a + " " + b for a, b in zip(head_toks, head_toks[1:])]
+    shape += cues(r, lower, tokens, n_digit > 0)
     if toks:
         tokens.append("^" + toks[0])
         tokens.append(toks[-1] + "$")

@@ -3,7 +3,7 @@
 * **lexical** (context-free): hashed word 1-2-grams, word affixes, the line's shape and its
   advertising cues -> logistic regression, trained on every labelled line (pages and the line
   bank). An ad inside an article still reads like an ad here: its place cannot drown its words.
-* **stage 1** (near context): hashed words, shape and context columns (neighbours, windows,
+* **stage 1** (near context): the same hashed words and affixes, shape and context columns (neighbours, windows,
   prose mass, blocks) -> logistic regression.
 * **stage 2** (context-sensitive, jusText's second pass learned): the out-of-fold probabilities
   of both views for the line and its neighbours, their window averages, the editorial mass
@@ -17,6 +17,7 @@ and OpenMP threads spinning against busy neighbours made a call 15-80x slower.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
@@ -32,6 +34,7 @@ from threadpoolctl import threadpool_limits
 
 from .dataset import EDITORIAL
 from .features import (
+    BLOCK_NAMES,
     N_SHAPE,
     SHAPE_NAMES,
     DocIndex,
@@ -42,8 +45,7 @@ from .features import (
     repeat_counts,
 )
 
-N_HASH_FEATURES = 2**17
-N_AFFIX_FEATURES = 2**16
+N_HASH_FEATURES = 2**18
 RANDOM_STATE = 0
 EDITORIAL_COLUMN = 0  # classes_ put editorial first (see dataset.dataset_labels)
 STAGE2_OFFSETS = (-3, -2, -1, 1, 2, 3)
@@ -56,8 +58,7 @@ DEFAULT_THREADS = 1
 class FeatureBatch:
     """Every feature of a batch of documents, computed once and sliced by document."""
 
-    words: sp.csr_matrix
-    affixes: sp.csr_matrix
+    tokens: sp.csr_matrix  # hashed word 1-2-grams and (if the model reads them) word affixes
     numeric: np.ndarray  # shape columns, then context columns
     doc_ids: np.ndarray
     offsets: np.ndarray  # row where each document starts; offsets[-1] == number of rows
@@ -79,25 +80,25 @@ class FeatureBatch:
         rows = self.rows_of(docs)
         lengths = np.diff(self.offsets)[np.asarray(docs, dtype=np.int64)]
         return FeatureBatch(
-            self.words[rows],
-            self.affixes[rows],
+            self.tokens[rows],
             self.numeric[rows],
             np.repeat(np.arange(len(lengths)), lengths),
             np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
         )
 
 
-def featurize(docs: Sequence[Sequence[str]], blocks: bool = True) -> FeatureBatch:
+def featurize(docs: Sequence[Sequence[str]], blocks: bool = True, affixes: bool = True) -> FeatureBatch:
     """All features of every line of ``docs`` (context never crosses a document boundary)."""
     batch = batch_line_features(docs)
     index = DocIndex(batch.doc_ids)
     numeric = np.hstack([batch.shape, context_features(batch.shape, index, repeat_counts(docs), blocks)])
-    words = FeatureHasher(n_features=N_HASH_FEATURES, input_type="string", alternate_sign=False)
-    affixes = FeatureHasher(n_features=N_AFFIX_FEATURES, input_type="string", alternate_sign=False)
+    # One hashing pass over words and affixes (affix tokens carry < or >, which words never do).
+    tokens = [w + a for w, a in zip(batch.words, batch.affixes)] if affixes else batch.words
+    hasher = FeatureHasher(n_features=N_HASH_FEATURES, input_type="string", alternate_sign=False)
     lengths = [len(d) for d in docs]
+    hashed = hasher.transform(tokens).tocsr() if tokens else sp.csr_matrix((0, N_HASH_FEATURES))
     return FeatureBatch(
-        words.transform(batch.words).tocsr(),
-        affixes.transform(batch.affixes).tocsr(),
+        hashed,
         numeric,
         batch.doc_ids,
         np.concatenate(([0], np.cumsum(lengths))).astype(np.int64),
@@ -108,15 +109,21 @@ class _Linear:
     """A fitted logistic regression over [sparse blocks..., scaled dense columns], applied
     without building the stacked matrix (the sparse and dense weights are used separately)."""
 
-    def __init__(self, C: float, random_state: int) -> None:
+    def __init__(self, C: float, random_state: int, max_iter: int) -> None:
         self.C = C
         self.random_state = random_state
+        self.max_iter = max_iter
 
     def fit(self, sparse: list[sp.csr_matrix], dense: np.ndarray, y: np.ndarray, k: int) -> _Linear:
         self.scaler_ = StandardScaler().fit(dense)
         X = sp.hstack([*sparse, sp.csr_matrix(self.scaler_.transform(dense))], format="csr")
         # lbfgs logistic regression: SGD fitted 3x faster here but ranked real pages worse.
-        clf = LogisticRegression(C=self.C, max_iter=300, tol=1e-3, random_state=self.random_state).fit(X, y)
+        with warnings.catch_warnings():
+            # Stopping at max_iter is a deliberate budget: the stacked stage learns how far to
+            # trust these scores, and more iterations did not change the ranking of real pages.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf = LogisticRegression(C=self.C, max_iter=self.max_iter, tol=1e-3, random_state=self.random_state)
+            clf.fit(X, y)
         self.widths_ = [m.shape[1] for m in sparse]
         self.coef_, self.intercept_, self.classes_, self.k_ = clf.coef_, clf.intercept_, clf.classes_, k
         return self
@@ -152,19 +159,22 @@ class LineModel:
         self,
         *,
         blocks: bool = True,
+        stage1: bool = True,
         lexical: bool = True,
         affixes: bool = True,
         C: float = 0.5,
         lexical_C: float = 0.5,
-        n_folds: int = 5,
+        n_folds: int = 3,
         boost_iter: int = 120,
         learning_rate: float = 0.1,
         max_leaf_nodes: int = 31,
+        max_iter: int = 80,
         random_state: int = RANDOM_STATE,
         train_threads: int = DEFAULT_THREADS,
     ) -> None:
         self.blocks = blocks
-        self.lexical = lexical
+        self.stage1 = stage1
+        self.lexical = lexical or not stage1
         self.affixes = affixes
         self.C = C
         self.lexical_C = lexical_C
@@ -172,6 +182,7 @@ class LineModel:
         self.boost_iter = boost_iter
         self.learning_rate = learning_rate
         self.max_leaf_nodes = max_leaf_nodes
+        self.max_iter = max_iter
         self.random_state = random_state
         # Threads of the boosted stage's training. One by default: OpenMP threads spin against
         # busy neighbours, and the boosted stage is a small part of training time.
@@ -185,26 +196,29 @@ class LineModel:
 
     def stage2_names(self, classes: Sequence[str]) -> list[str]:
         """Names of the stage-2 columns, in order."""
-        names = [f"s1_p_{c}" for c in classes]
-        names += [f"s1_p_editorial@{k:+d}" for k in STAGE2_OFFSETS]
-        names += [f"s1_p_editorial_mean_r{r}" for r in STAGE2_RADII]
-        names += ["s1_editorial_mass_before", "s1_editorial_mass_after", "s1_p_editorial_max_r3"]
-        if self.lexical:
+        main = "s1" if self.stage1 else "lex"
+        names = [f"{main}_p_{c}" for c in classes]
+        names += [f"{main}_p_editorial@{k:+d}" for k in STAGE2_OFFSETS]
+        names += [f"{main}_p_editorial_mean_r{r}" for r in STAGE2_RADII]
+        names += [f"{main}_editorial_mass_before", f"{main}_editorial_mass_after", f"{main}_p_editorial_max_r3"]
+        if self.stage1 and self.lexical:
             names += [f"lex_p_{c}" for c in classes]
             names += [f"lex_p_editorial@{k:+d}" for k in STAGE2_LEXICAL_OFFSETS]
             names += ["lex_p_editorial_mean_r3", "s1_minus_lex_p_editorial"]
         names += self.numeric_names
         if self.blocks:
-            names += [f"s1_{b}" for b in ("block_share", "before_main", "after_main", "in_main", "blocks_to_main", "in_gap")]
+            names += [f"{main}_{b}" for b in BLOCK_NAMES]
         return names
 
     # -- the parts --------------------------------------------------------------------------
     def _lexical_inputs(self, F: FeatureBatch) -> tuple[list[sp.csr_matrix], np.ndarray]:
-        sparse = [F.words, F.affixes] if self.affixes else [F.words]
-        return sparse, F.numeric[:, :N_SHAPE]
+        return [F.tokens], F.numeric[:, :N_SHAPE]
 
-    def _stage2_columns(self, p1: np.ndarray, plex: np.ndarray | None, F: FeatureBatch) -> np.ndarray:
+    def _stage2_columns(self, p1: np.ndarray | None, plex: np.ndarray | None, F: FeatureBatch) -> np.ndarray:
         index = F.index
+        if p1 is None:  # no stage 1: the lexical view takes its place
+            p1, plex = plex, None
+        assert p1 is not None
         pe = p1[:, EDITORIAL_COLUMN]
         cols = [p1]
         cols += [index.shift(pe, k, -1.0)[:, None] for k in STAGE2_OFFSETS]
@@ -241,9 +255,9 @@ class LineModel:
             classes = [c for c in seen if c == EDITORIAL] + [c for c in seen if c != EDITORIAL]
         lookup = {c: i for i, c in enumerate(classes)}
         y = np.asarray([lookup[x] for ls in labels for x in ls], dtype=np.int64)
-        bank = featurize([[line] for line in bank_lines], self.blocks) if len(bank_lines) else None
+        bank = featurize([[line] for line in bank_lines], self.blocks, self.affixes) if len(bank_lines) else None
         y_bank = np.asarray([lookup[x] for x in bank_labels], dtype=np.int64)
-        return self.fit_features(featurize(docs, self.blocks), y, classes, groups, bank, y_bank)
+        return self.fit_features(featurize(docs, self.blocks, self.affixes), y, classes, groups, bank, y_bank)
 
     def fit_features(
         self,
@@ -260,21 +274,22 @@ class LineModel:
         n_docs = len(F.offsets) - 1
         doc_groups = np.arange(n_docs) if groups is None else np.asarray(groups)
         line_groups = np.repeat(doc_groups, np.diff(F.offsets))
-        oof1 = np.zeros((len(y), k))
+        oof1 = np.zeros((len(y), k)) if self.stage1 else None
         oofl = np.zeros((len(y), k)) if self.lexical else None
         n_folds = min(self.n_folds, len(set(doc_groups.tolist())))
         if n_folds >= 2:
             for train, test in GroupKFold(n_splits=n_folds).split(F.numeric, y, line_groups):
-                s1 = self._fit_stage1(F, train, y)
-                oof1[test] = s1.proba([F.words[test]], F.numeric[test])
+                if oof1 is not None:
+                    s1 = self._fit_stage1(F, train, y)
+                    oof1[test] = s1.proba([F.tokens[test]], F.numeric[test])
                 if oofl is not None:
                     lex = self._fit_lexical(F, train, y, bank, y_bank)
                     oofl[test] = lex.proba(*self._lexical_inputs(_rows(F, test)))
         everything = np.arange(len(y))
-        self.stage1_ = self._fit_stage1(F, everything, y)
+        self.stage1_ = self._fit_stage1(F, everything, y) if self.stage1 else None
         self.lexical_ = self._fit_lexical(F, everything, y, bank, y_bank) if self.lexical else None
         if n_folds < 2:
-            oof1 = self.stage1_.proba([F.words], F.numeric)
+            oof1 = self.stage1_.proba([F.tokens], F.numeric) if self.stage1_ is not None else None
             if self.lexical_ is not None:
                 oofl = self.lexical_.proba(*self._lexical_inputs(F))
         with threadpool_limits(limits=self.train_threads, user_api="openmp"):
@@ -290,7 +305,7 @@ class LineModel:
         return self
 
     def _fit_stage1(self, F: FeatureBatch, rows: np.ndarray, y: np.ndarray) -> _Linear:
-        return _Linear(self.C, self.random_state).fit([F.words[rows]], F.numeric[rows], y[rows], len(self.classes_))
+        return _Linear(self.C, self.random_state, self.max_iter).fit([F.tokens[rows]], F.numeric[rows], y[rows], len(self.classes_))
 
     def _fit_lexical(
         self, F: FeatureBatch, rows: np.ndarray, y: np.ndarray, bank: FeatureBatch | None, y_bank: np.ndarray | None
@@ -302,7 +317,7 @@ class LineModel:
             sparse = [sp.vstack([a, b], format="csr") for a, b in zip(sparse, bsparse)]
             dense = np.vstack([dense, bdense])
             target = np.concatenate([target, y_bank])
-        return _Linear(self.lexical_C, self.random_state).fit(sparse, dense, target, len(self.classes_))
+        return _Linear(self.lexical_C, self.random_state, self.max_iter).fit(sparse, dense, target, len(self.classes_))
 
     def _editorial_probability(self, X2: np.ndarray, threads: int) -> np.ndarray:
         """Stage 2's P(editorial), evaluating the trees with an explicit thread count."""
@@ -317,17 +332,19 @@ class LineModel:
 
     def predict_parts(self, docs: Sequence[Sequence[str]], threads: int = DEFAULT_THREADS) -> dict[str, np.ndarray]:
         """Stage 1's and the lexical view's probabilities and stage 2's P(editorial), per line."""
-        return self.predict_features(featurize(docs, self.blocks), threads)
+        return self.predict_features(featurize(docs, self.blocks, self.affixes), threads)
 
     def predict_features(self, F: FeatureBatch, threads: int = DEFAULT_THREADS) -> dict[str, np.ndarray]:
         """:meth:`predict_parts` on features already computed."""
         k = len(self.classes_)
         if F.numeric.shape[0] == 0:
             return {"stage1": np.zeros((0, k)), "lexical": np.zeros((0, k)), "editorial": np.zeros(0)}
-        p1 = self.stage1_.proba([F.words], F.numeric)
+        p1 = self.stage1_.proba([F.tokens], F.numeric) if self.stage1_ is not None else None
         plex = self.lexical_.proba(*self._lexical_inputs(F)) if self.lexical_ is not None else None
         pe = self._editorial_probability(self._stage2_columns(p1, plex, F), threads)
-        return {"stage1": p1, "lexical": plex if plex is not None else p1, "editorial": pe}
+        s1 = p1 if p1 is not None else plex
+        assert s1 is not None
+        return {"stage1": s1, "lexical": plex if plex is not None else s1, "editorial": pe}
 
     def predict_proba(self, docs: Sequence[Sequence[str]], threads: int = DEFAULT_THREADS) -> np.ndarray:
         """Probabilities (lines of all documents x ``classes_``), in reading order.
@@ -354,4 +371,4 @@ class LineModel:
 
 def _rows(F: FeatureBatch, rows: np.ndarray) -> FeatureBatch:
     """Some rows of a batch for the context-free parts (no document structure needed)."""
-    return FeatureBatch(F.words[rows], F.affixes[rows], F.numeric[rows], F.doc_ids[rows], np.array([0, len(rows)]))
+    return FeatureBatch(F.tokens[rows], F.numeric[rows], F.doc_ids[rows], np.array([0, len(rows)]))

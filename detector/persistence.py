@@ -25,7 +25,7 @@ from .errors import ModelError
 from .model import LineModel
 
 FORMAT = "detector-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: lexical view, binary boosted stage, presets
 SKOPS_SUFFIX = ".skops"
 # Types a .skops model may hold without the user trusting them by hand.
 TRUSTED_MODULE_PREFIXES = ("detector.", "sklearn.", "numpy.", "scipy.", "builtins.", "collections.")
@@ -117,6 +117,11 @@ def check_payload(payload: Any, path: str | Path) -> None:
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise ModelError(f"{path}: this file holds {type(payload).__name__}, not a detector model; {RETRAIN}")
     version = payload.get("format_version")
+    if isinstance(version, int) and version < FORMAT_VERSION:
+        raise ModelError(
+            f"{path}: model format {version} was made by an older detector (this one reads {FORMAT_VERSION}); "
+            f"{RETRAIN}"
+        )
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise ModelError(
             f"{path}: model format {version!r} is newer than this detector reads ({FORMAT_VERSION}); "
@@ -196,6 +201,24 @@ def describe_model_file(path: str | Path | None) -> dict[str, Any]:
         info["trust"] = "joblib: loading runs code stored in the file; load only files you trust"
     info.update(loaded.metadata)
     return info
+
+
+def describe_preset(preset: dict[str, Any]) -> str:
+    """One line of what a preset measured where it was chosen.
+
+    >>> describe_preset({"threshold": 0.5, "editorial_char_recall": 0.96, "junk_lines_removed": 0.9,
+    ...                  "page_f1": 0.87, "chosen_for": "editorial char recall >= 0.96"})
+    'threshold 0.5: editorial chars kept 0.960, junk lines removed 0.900, page F1 0.870 (editorial char recall >= 0.96)'
+    """
+    parts = [f"threshold {preset['threshold']:g}"]
+    figures = [
+        ("editorial chars kept", "editorial_char_recall"),
+        ("junk lines removed", "junk_lines_removed"),
+        ("page F1", "page_f1"),
+    ]
+    measured = [f"{label} {preset[key]:.3f}" for label, key in figures if key in preset]
+    text = parts[0] + (": " + ", ".join(measured) if measured else "")
+    return text + (f" ({preset['chosen_for']})" if preset.get("chosen_for") else "")
 
 
 def write_checksum(path: str | Path) -> Path:

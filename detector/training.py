@@ -7,6 +7,7 @@ document names no site): the reported figures are those of pages from sites neve
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -16,7 +17,7 @@ from sklearn.model_selection import GroupKFold
 
 from .classifier import Detector
 from .dataset import EDITORIAL, Document, dataset_labels, dataset_sha256
-from .evaluation import evaluate_predictions, threshold_for_recall
+from .evaluation import evaluate_predictions, threshold_for_char_recall, threshold_for_recall
 from .errors import DataError
 from .model import FeatureBatch, LineModel, featurize
 from .progress import progress
@@ -26,8 +27,8 @@ TARGET_EDITORIAL_RECALL = 0.985
 
 
 MODEL_PARAMS = (
-    "blocks", "lexical", "affixes", "C", "lexical_C", "n_folds", "boost_iter", "learning_rate", "max_leaf_nodes",
-    "random_state",
+    "blocks", "stage1", "lexical", "affixes", "C", "lexical_C", "n_folds", "boost_iter", "learning_rate",
+    "max_leaf_nodes", "max_iter", "random_state",
 )  # fmt: skip
 SHORT_VIEWS_PER_PAGE = 2
 SHORT_VIEW_MAX_LINES = 6
@@ -83,7 +84,9 @@ class TrainingSet:
     y_bank: np.ndarray
 
     @classmethod
-    def build(cls, pages: Sequence[Document], bank: Sequence[Document] = (), blocks: bool = True) -> TrainingSet:
+    def build(
+        cls, pages: Sequence[Document], bank: Sequence[Document] = (), blocks: bool = True, affixes: bool = True
+    ) -> TrainingSet:
         """Featurise ``pages``, their short views and the stand-alone lines of ``bank``."""
         labels = dataset_labels([*pages, *bank])
         lookup = {c: i for i, c in enumerate(labels)}
@@ -91,8 +94,9 @@ class TrainingSet:
         y = np.asarray([lookup[x] for d in docs for x in d.labels], dtype=np.int64)
         bank_lines = [line for d in bank for line in d.lines]
         y_bank = np.asarray([lookup[x] for d in bank for x in d.labels], dtype=np.int64)
-        fb = featurize([[line] for line in bank_lines], blocks) if bank_lines else None
-        return cls(list(pages), featurize([d.lines for d in docs], blocks), y, _groups(docs), labels, fb, y_bank)
+        fb = featurize([[line] for line in bank_lines], blocks, affixes) if bank_lines else None
+        features = featurize([d.lines for d in docs], blocks, affixes)
+        return cls(list(pages), features, y, _groups(docs), labels, fb, y_bank)
 
     def fit(self, docs: np.ndarray, **params: Any) -> LineModel:
         """A model fitted on some documents of :attr:`features` (and the whole bank)."""
@@ -102,27 +106,62 @@ class TrainingSet:
         )
 
 
+def _fold_scores(data: TrainingSet, train_docs: np.ndarray, test_idx: np.ndarray | None, params: dict[str, Any]) -> Any:
+    """Probabilities of one fold's test pages from a model fitted on its training documents;
+    with no test pages, the fitted model itself (the final fit)."""
+    if test_idx is None:
+        return data.fit(train_docs, **params)
+    model = data.fit(train_docs, **{"n_folds": 3, **params})
+    return model.combine(model.predict_features(data.features.take(test_idx)))
+
+
 def cross_validated_scores(
-    data: TrainingSet, *, folds: int = CV_FOLDS, quiet: bool = False, **params: Any
-) -> list[np.ndarray]:
-    """Out-of-fold probabilities per page (lines x labels), folds grouped by site."""
+    data: TrainingSet,
+    *,
+    folds: int = CV_FOLDS,
+    jobs: int = 1,
+    quiet: bool = False,
+    final: bool = False,
+    **params: Any,
+) -> tuple[list[np.ndarray], LineModel | None]:
+    """Out-of-fold probabilities per page (lines x labels), folds grouped by site, and with
+    ``final`` the model fitted on everything, which is fitted alongside the folds.
+
+    ``jobs`` fits run at once in worker processes (processes, not threads: they do not spin
+    against each other or against other work on the machine).
+    """
     n_pages = len(data.pages)
     page_groups = data.groups[:n_pages]
     n_folds = min(folds, len(set(page_groups.tolist())))
     if n_folds < 2:
         raise DataError(["cross-validation needs documents from at least two sites (give them different '# site:')"])
+    tasks: list[tuple[np.ndarray, np.ndarray | None]] = []
+    if final:  # the longest fit goes first
+        tasks.append((np.arange(len(data.groups)), None))
+    for _, test_idx in GroupKFold(n_splits=n_folds).split(np.zeros(n_pages), groups=page_groups):
+        test_groups = set(page_groups[test_idx].tolist())
+        train_docs = np.asarray([i for i, g in enumerate(data.groups.tolist()) if g not in test_groups])
+        tasks.append((train_docs, test_idx))
     out: list[np.ndarray] = [np.zeros((0, 0))] * n_pages
-    with progress("cross-validating", n_folds, quiet=quiet) as advance:
-        for _, test_idx in GroupKFold(n_splits=n_folds).split(np.zeros(n_pages), groups=page_groups):
-            test_groups = set(page_groups[test_idx].tolist())
-            train_docs = np.asarray([i for i, g in enumerate(data.groups.tolist()) if g not in test_groups])
-            model = data.fit(train_docs, **{"n_folds": 3, **params})
-            test = data.features.take(test_idx)
-            proba = model.combine(model.predict_features(test))
-            for j, i in enumerate(test_idx):
-                out[i] = proba[test.offsets[j] : test.offsets[j + 1]]
+    model: LineModel | None = None
+    with progress("cross-validating" + (" and fitting" if final else ""), len(tasks), quiet=quiet) as advance:
+        if jobs > 1:
+            from joblib import Parallel, delayed
+
+            results = Parallel(n_jobs=min(jobs, len(tasks)), return_as="generator")(
+                delayed(_fold_scores)(data, tr, te, params) for tr, te in tasks
+            )
+        else:
+            results = (_fold_scores(data, tr, te, params) for tr, te in tasks)
+        for (_, test_idx), result in zip(tasks, results):
+            if test_idx is None:
+                model = result
+            else:
+                lengths = np.diff(data.features.offsets)[test_idx]
+                for i, part in zip(test_idx, np.split(result, np.cumsum(lengths)[:-1])):
+                    out[i] = part
             advance(1)
-    return out
+    return out, model
 
 
 def report_at(
@@ -140,12 +179,48 @@ def report_at(
     return evaluate_predictions(docs, predicted, kept, labels)
 
 
+def default_jobs() -> int:
+    """Worker processes for cross-validation: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+CV_PRESET_CHAR_RECALL = {"safe": 0.995, "strict": 0.95}
+
+
+def cv_presets(
+    docs: Sequence[Document], probas: Sequence[np.ndarray], labels: Sequence[str], threshold: float, target: float
+) -> dict[str, dict[str, Any]]:
+    """Named operating points from cross-validation: ``balanced`` is the chosen threshold,
+    ``safe`` and ``strict`` keep 99.5 % and 95 % of the editorial characters."""
+    truth = np.concatenate([np.asarray([x == EDITORIAL for x in d.labels]) for d in docs])
+    scores = np.concatenate([1.0 - p[:, 0] for p in probas])
+    chars = np.concatenate([[len(x.strip()) for x in d.lines] for d in docs])
+    points = {"balanced": (threshold, f"cross-validated editorial line recall >= {target}")}
+    for name, r in CV_PRESET_CHAR_RECALL.items():
+        points[name] = (threshold_for_char_recall(truth, scores, chars, r), f"cross-validated editorial char recall >= {r}")
+    out = {}
+    for name in ("safe", "balanced", "strict"):
+        t, why = points[name]
+        overall = report_at(docs, probas, labels, t)["overall"]
+        out[name] = {
+            "threshold": t,
+            "chosen_for": why,
+            "editorial_char_recall": overall["editorial_char_recall"],
+            "junk_lines_removed": overall["junk_removal"],
+        }
+    return out
+
+
 def train(
     docs: Sequence[Document],
     *,
     bank: Sequence[Document] = (),
     folds: int = CV_FOLDS,
     target_recall: float = TARGET_EDITORIAL_RECALL,
+    jobs: int | None = None,
     quiet: bool = False,
     **params: Any,
 ) -> tuple[Detector, dict[str, Any]]:
@@ -157,20 +232,22 @@ def train(
     """
     data = TrainingSet.build(docs, bank)
     labels = data.labels
-    probas = cross_validated_scores(data, folds=folds, quiet=quiet, **params)
+    jobs = default_jobs() if jobs is None else jobs
+    probas, model = cross_validated_scores(data, folds=folds, jobs=jobs, quiet=quiet, final=True, **params)
+    assert model is not None
     truth = np.concatenate([np.asarray([x == EDITORIAL for x in d.labels]) for d in docs])
     scores = np.concatenate([1.0 - p[:, 0] for p in probas])
     threshold = threshold_for_recall(truth, scores, target_recall)
     validation = report_at(docs, probas, labels, threshold)
-    with progress("fitting the final model", 1, quiet=quiet) as advance:
-        model = data.fit(np.arange(len(data.groups)), **params)
-        advance(1)
+    presets = cv_presets(docs, probas, labels, threshold, target_recall)
     metadata = {
         "labels": labels,
         "threshold": threshold,
         "threshold_source": {
             "method": f"cross-validated editorial line recall >= {target_recall} on the training pages",
         },
+        "cv_threshold": threshold,
+        "presets": presets,
         "target_editorial_recall": target_recall,
         "training_data_sha256": dataset_sha256([*docs, *bank]),
         "training_documents": len(docs),
@@ -194,6 +271,7 @@ def evaluate_cv(
     threshold: float | None = None,
     folds: int = CV_FOLDS,
     target_recall: float = TARGET_EDITORIAL_RECALL,
+    jobs: int | None = None,
     quiet: bool = False,
 ) -> dict[str, Any]:
     """Grouped cross-validation figures of a fresh model on ``docs`` (per genre and language).
@@ -202,7 +280,7 @@ def evaluate_cv(
     """
     data = TrainingSet.build(docs)
     labels = data.labels
-    probas = cross_validated_scores(data, folds=folds, quiet=quiet)
+    probas, _ = cross_validated_scores(data, folds=folds, jobs=default_jobs() if jobs is None else jobs, quiet=quiet)
     if threshold is None:
         truth = np.concatenate([np.asarray([x == EDITORIAL for x in d.labels]) for d in docs])
         threshold = threshold_for_recall(truth, np.concatenate([1.0 - p[:, 0] for p in probas]), target_recall)

@@ -18,7 +18,9 @@ SEED_JUNK = {  # compared with white space collapsed: the file has a no-break sp
     "Add Your Local Med Spa Business Listing Today!",
 }
 KNOWN_FAILURES = set((DATA / "golden" / "known-failures.txt").read_text(encoding="utf-8").splitlines())
-GOLDEN = load_dataset(DATA / "golden" / "tricky-page.txt")[0]
+GOLDEN_PAGES = [
+    load_dataset(path)[0] for path in sorted((DATA / "golden").glob("*.txt")) if path.name != "known-failures.txt"
+]
 
 
 def _words(line: str) -> str:
@@ -60,29 +62,32 @@ def test_example_page_keeps_the_article_and_drops_the_chrome():
         "Add Your Local Plumbing Business Listing Today!",
         "© 2025 Valley Ledger Ltd. All rights reserved.",
         "Advertisement",
+        "See also  Kingsbridge weir repairs delayed until autumn",
     ):
         assert must_go not in kept
 
 
 @pytest.fixture(scope="module")
 def golden_verdicts():
-    return Detector.default().classify(GOLDEN.lines)
+    return [Detector.default().classify(page.lines) for page in GOLDEN_PAGES]
 
 
 @pytest.mark.parametrize(
-    "index",
+    ("page", "index"),
     [
         pytest.param(
+            p,
             i,
-            id=f"{label[0].upper()}:{line[:40]}",
+            id=f"{GOLDEN_PAGES[p].source.rsplit('/', 1)[-1][:-4]}:{label[0].upper()}:{line[:40]}",
             marks=[pytest.mark.xfail(strict=True, reason="known failure")] if line in KNOWN_FAILURES else [],
         )
-        for i, (line, label) in enumerate(zip(GOLDEN.lines, GOLDEN.labels))
+        for p in range(len(GOLDEN_PAGES))
+        for i, (line, label) in enumerate(zip(GOLDEN_PAGES[p].lines, GOLDEN_PAGES[p].labels))
     ],
 )
-def test_tricky_line_is_kept_exactly_when_editorial(golden_verdicts, index):
-    verdict = golden_verdicts[index]
-    assert verdict.keep == (GOLDEN.labels[index] == "editorial"), f"score {verdict.score:.3f}"
+def test_tricky_line_is_kept_exactly_when_editorial(golden_verdicts, page, index):
+    verdict = golden_verdicts[page][index]
+    assert verdict.keep == (GOLDEN_PAGES[page].labels[index] == "editorial"), f"score {verdict.score:.3f}"
 
 
 def test_default_model_is_loaded_once_and_cached():
@@ -100,8 +105,12 @@ def test_default_model_records_its_provenance():
         "training_data_sha256",
         "validation",
         "created",
+        "threshold_source",
+        "presets",
     ):
         assert key in meta
+    assert {"safe", "balanced", "strict", "extracted"} <= set(meta["presets"])
+    assert meta["threshold"] == meta["presets"]["balanced"]["threshold"]
     assert meta["labels"] == ["editorial", "boilerplate", "promotional"]
 
 

@@ -29,13 +29,38 @@ def test_train_fits_the_final_model_on_pages_and_their_short_views(tiny_docs, mo
     from detector.model import LineModel
 
     seen: list[int] = []
-    original = LineModel.fit
+    original = LineModel.fit_features
 
-    def spy(self, docs, labels, classes=None, groups=None):
-        seen.append(len(docs))
-        return original(self, docs, labels, classes=classes, groups=groups)
+    def spy(self, F, *args, **kwargs):
+        seen.append(len(F.offsets) - 1)
+        return original(self, F, *args, **kwargs)
 
-    monkeypatch.setattr(LineModel, "fit", spy)
-    det, report = training.train(tiny_docs, folds=2, quiet=True, n_folds=2, boost_iter=5)
-    assert seen[-1] == len(tiny_docs) + len(short_views(tiny_docs))
+    monkeypatch.setattr(LineModel, "fit_features", spy)
+    det, report = training.train(tiny_docs, folds=2, jobs=1, quiet=True, n_folds=2, boost_iter=5)
+    assert max(seen) == len(tiny_docs) + len(short_views(tiny_docs))  # the final fit: every page and view
     assert 0.0 <= det.threshold <= 1.0 and report["overall"]["lines"] == sum(len(d.lines) for d in tiny_docs)
+
+
+def test_cross_validation_featurises_each_document_once(tiny_docs, monkeypatch):
+    from detector import model, training
+
+    calls: list[int] = []
+    original = model.featurize
+
+    def spy(docs, *args, **kwargs):
+        calls.append(len(docs))
+        return original(docs, *args, **kwargs)
+
+    monkeypatch.setattr(training, "featurize", spy)
+    training.train(tiny_docs, folds=2, jobs=1, quiet=True, n_folds=2, boost_iter=5)
+    assert calls == [len(tiny_docs) + len(short_views(tiny_docs))]
+
+
+def test_a_line_bank_trains_the_lexical_view_only(tiny_docs):
+    from detector import training
+    from detector.dataset import Document
+
+    bank = [Document(["Use code SAVE20 for 20 % off today!", "Preheat the oven to 200 °C."], ["promotional", "editorial"], "bank")]
+    data = training.TrainingSet.build(tiny_docs, bank)
+    assert data.bank is not None and data.bank.numeric.shape[0] == 2
+    assert data.features.numeric.shape[0] == len(data.y)  # the bank is not a page
