@@ -35,6 +35,7 @@ app = typer.Typer(
 )
 T = TypeVar("T")
 MAX_PROBLEMS_SHOWN = 50
+HELD_OUT_FOLDERS = frozenset({"holdout", "promo-dev"})  # our measuring sets: never train on them
 
 ModelOpt = Annotated[
     Path | None,
@@ -367,6 +368,12 @@ def train_cmd(
     def body() -> None:
         docs = load_dataset(*data)
         bank = load_dataset(*lines) if lines else []
+        held = sorted({part for d in docs for part in Path(d.source).parts if part in HELD_OUT_FOLDERS})
+        if held:
+            _err(
+                f"warning: training on documents under {', '.join(held)}/ (kept out of training to measure the "
+                "model); train on training_data/docs to keep them honest"
+            )
         det, report = train(docs, bank=bank, folds=folds, target_recall=target_recall, jobs=jobs, quiet=quiet)
         det.save(output)
         if not quiet:
@@ -393,7 +400,7 @@ def evaluate_cmd(
 ) -> None:
     """Precision, recall and F1 per label, editorial recall, confusion matrix, per genre and language.
 
-    Example: detector evaluate training_data --model model.joblib --json
+    Example: detector evaluate training_data/holdout --model model.joblib --json
     """
     from .evaluation import evaluate_detector
     from .training import evaluate_cv

@@ -3,6 +3,7 @@ every user mistake, never a traceback."""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -182,3 +183,27 @@ def test_full_disk_gives_one_line_and_exit_1(page, tiny_model_file, how):
     assert done.returncode == 1
     assert "No space left on device" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_train_reads_a_line_bank_and_warns_about_held_out_folders(tmp_path):
+    held = tmp_path / "holdout"
+    shutil.copytree(DATA / "tiny", held)
+    bank = tmp_path / "bank.txt"
+    bank.write_text("P Use code SAVE20 for 20 % off today!\nE Preheat the oven to 200 °C.\n", encoding="utf-8")
+    model = tmp_path / "m.joblib"
+    trained = run("train", held, "--lines", bank, "-o", model, "--folds", "2", "--jobs", "1", "--quiet")
+    assert trained.exit_code == 0, trained.stderr
+    assert "warning: training on documents under holdout/" in trained.stderr
+    meta = json.loads(run("info", "--model", model, "--json").stdout)
+    assert meta["line_bank_lines"] == 2
+    assert {"safe", "balanced", "strict"} <= set(meta["presets"])
+
+
+def test_presets_are_listed_by_info_and_an_unknown_one_is_one_line(page):
+    info = run("info")
+    assert info.exit_code == 0
+    for name in ("safe", "balanced", "strict", "extracted"):
+        assert f"preset {name}: threshold" in info.stdout
+    bad = run("filter", page, "--preset", "fastest")
+    assert bad.exit_code == 1
+    assert bad.stderr.strip().count("\n") == 0 and "unknown preset 'fastest'" in bad.stderr

@@ -163,3 +163,10 @@ def test_short_documents_keep_their_prose(lines):
     for v in verdicts:
         if v.text.endswith("."):
             assert v.keep, f"{v.text!r} scored {v.score:.3f}"
+
+
+def test_stricter_presets_remove_more_of_the_example_page():
+    text = (DATA / "pages" / "example-page.txt").read_text(encoding="utf-8")
+    removed = {p: len(Detector.default(preset=p).filter_document(text).removed) for p in ("safe", "balanced", "strict")}
+    assert removed["safe"] <= removed["balanced"] <= removed["strict"]
+    assert Detector.default().threshold == Detector.default(preset="balanced").threshold

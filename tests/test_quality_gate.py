@@ -17,4 +17,4 @@ def test_gate_reports_a_floor_that_is_not_met():
     sha, figures = measure()
     raised = {**pinned, "floors": {**pinned["floors"], "editorial_recall": 1.01}}
     assert check(raised, sha, figures) == [f"editorial_recall {figures['editorial_recall']:.4f} < floor 1.0100"]
-    assert "hold-out data changed" in check({**pinned, "holdout_sha256": "0" * 64}, sha, figures)[0]
+    assert "data changed" in check({**pinned, "holdout_sha256": "0" * 64}, sha, figures)[0]

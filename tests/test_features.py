@@ -1,0 +1,83 @@
+"""Features on a hand-built batch of two documents: every column has a name, context never
+crosses a document, counts stop growing where real pages outgrow training pages, cues fire."""
+
+import numpy as np
+import pytest
+
+from detector.cues import CUE_NAMES, cue_vector
+from detector.features import RUN_CAP, SHAPE_NAMES, context_feature_names
+from detector.model import LineModel, featurize
+
+MENU = ["Home", "News", "Sport", "Weather"]
+PROSE = "The council approved the budget on Tuesday after a long debate about the harbour."
+DOC_A = [*MENU, PROSE, "Use code SPRING20 for 20 % off at checkout.", "$329 at HomeMart"]
+DOC_B = ["Lesen Sie auch: Neue Radwege für die Altstadt", PROSE, "Anzeige"]
+
+
+@pytest.fixture(scope="module")
+def batch():
+    return featurize([DOC_A, DOC_B])
+
+
+def column(batch, name: str) -> np.ndarray:
+    names = [*SHAPE_NAMES, *context_feature_names()]
+    return batch.numeric[:, names.index(name)]
+
+
+def test_every_numeric_column_has_one_name(batch):
+    names = LineModel().numeric_names
+    assert len(names) == len(set(names)) == batch.numeric.shape[1]
+
+
+def test_batch_rows_and_offsets_follow_the_documents(batch):
+    assert batch.numeric.shape[0] == batch.tokens.shape[0] == len(DOC_A) + len(DOC_B)
+    assert batch.offsets.tolist() == [0, len(DOC_A), len(DOC_A) + len(DOC_B)]
+    assert batch.doc_ids.tolist() == [0] * len(DOC_A) + [1] * len(DOC_B)
+
+
+def test_neighbours_never_cross_a_document_boundary(batch):
+    exists_before = column(batch, "exists@-1")
+    exists_after = column(batch, "exists@+1")
+    first_b, last_a = len(DOC_A), len(DOC_A) - 1
+    assert exists_before[0] == 0 and exists_before[first_b] == 0
+    assert exists_after[last_a] == 0 and exists_after[-1] == 0
+    assert exists_before[1] == 1 and exists_after[first_b] == 1
+
+
+def test_a_document_scores_the_same_alone_and_in_a_batch(batch):
+    alone = featurize([DOC_B])
+    np.testing.assert_allclose(batch.take([1]).numeric, alone.numeric)
+    assert (batch.take([1]).tokens != alone.tokens).nnz == 0
+
+
+def test_the_short_run_feature_stops_growing_at_its_cap():
+    long_menu = [f"Section {i}" for i in range(200)] + [PROSE]
+    short_menu = [f"Section {i}" for i in range(RUN_CAP)] + [PROSE]
+    run_long = column(featurize([long_menu]), "short_run")
+    run_short = column(featurize([short_menu]), "short_run")
+    assert run_long.max() == pytest.approx(np.log1p(RUN_CAP)) == pytest.approx(run_short.max())
+
+
+def test_advertising_cues_fire_on_their_lines(batch):
+    cue = {name: column(batch, name) for name in CUE_NAMES}
+    assert cue["cue_coupon"][5] == 1 and cue["cue_discount"][5] == 1
+    assert cue["cue_price_at_shop"][6] == 1
+    assert cue["cue_teaser_opener"][len(DOC_A)] == 1
+    assert cue["cue_ad_marker"][-1] == 1
+    assert not any(cue[name][len(MENU)] for name in CUE_NAMES)  # the article's prose
+
+
+@pytest.mark.parametrize(
+    ("line", "cue"),
+    [
+        ("Zobacz też: Nowy most na Wiśle", "cue_teaser_opener"),
+        ("Читайте также: Новый мост через реку", "cue_teaser_opener"),
+        ("149 € bei Technikwelt", "cue_price_at_shop"),
+        ("Jetzt bestellen und sparen!", "cue_call_to_action"),
+        ("We may earn a commission when you buy through our links.", "cue_affiliate"),
+        ("Melden Sie sich für unseren Newsletter an.", "cue_newsletter"),
+        ("Publicité", "cue_ad_marker"),
+    ],
+)
+def test_cues_read_the_languages_we_read(line, cue):
+    assert cue_vector(line)[CUE_NAMES.index(cue)] == 1
