@@ -22,7 +22,9 @@ REPEATS = 3
 BUSY_PROCESSES = 2
 
 
-def per_doc(fn: Callable[[list[str]], Any], docs: Sequence[list[str]], before: Callable[[], None] | None = None) -> dict[str, float]:
+def per_doc(
+    fn: Callable[[list[str]], Any], docs: Sequence[list[str]], before: Callable[[], None] | None = None
+) -> dict[str, float]:
     """Best-of-``REPEATS`` lines/s of ``fn`` called once per document, and that run's latencies."""
     n = sum(len(d) for d in docs)
     best: dict[str, float] = {}

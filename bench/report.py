@@ -262,7 +262,9 @@ def _own_data(res: dict[str, Any]) -> list[str]:
             "| language | pages | editorial lines kept | non-editorial lines removed |",
             "|---|---:|---:|---:|",
         ]
-        out += [f"| {k} | {v['pages']} | {_f(v['editorial_recall'])} | {_f(v['junk_removed'])} |" for k, v in ho.items()]
+        out += [
+            f"| {k} | {v['pages']} | {_f(v['editorial_recall'])} | {_f(v['junk_removed'])} |" for k, v in ho.items()
+        ]
     pd = res.get("promo_dev")
     if pd:
         out += [

@@ -64,7 +64,10 @@ PresetOpt = Annotated[
     ),
 ]
 ThreadsOpt = Annotated[
-    int, typer.Option("--threads", min=1, help="Threads inside one model call (default 1; use processes, --jobs, to scale).")
+    int,
+    typer.Option(
+        "--threads", min=1, help="Threads inside one model call (default 1; use processes, --jobs, to scale)."
+    ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary on stderr.")]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="Input encoding.")]
@@ -355,7 +358,9 @@ def train_cmd(
     ] = None,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Cross-validation folds fitted at once, in processes (default: all cores)."),
+        typer.Option(
+            "--jobs", "-j", min=1, help="Cross-validation folds fitted at once, in processes (default: all cores)."
+        ),
     ] = None,
     quiet: QuietOpt = False,
 ) -> None:

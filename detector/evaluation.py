@@ -107,7 +107,9 @@ def evaluate_detector(detector: Detector, docs: Sequence[Document], *, quiet: bo
     return evaluate_predictions(docs, predicted, kept, detector.labels)
 
 
-def threshold_for_char_recall(truth_editorial: np.ndarray, scores: np.ndarray, chars: np.ndarray, target: float) -> float:
+def threshold_for_char_recall(
+    truth_editorial: np.ndarray, scores: np.ndarray, chars: np.ndarray, target: float
+) -> float:
     """The smallest threshold whose editorial CHARACTER recall reaches ``target``.
 
     The smallest such threshold removes the most junk that the recall allows (score < t keeps).

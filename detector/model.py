@@ -126,7 +126,12 @@ class _Linear:
             clf.fit(X, y)
         self.widths_ = [m.shape[1] for m in sparse]
         # float32 weights halve the model file; scores move by less than 1e-6.
-        self.coef_, self.intercept_, self.classes_, self.k_ = clf.coef_.astype(np.float32), clf.intercept_, clf.classes_, k
+        self.coef_, self.intercept_, self.classes_, self.k_ = (
+            clf.coef_.astype(np.float32),
+            clf.intercept_,
+            clf.classes_,
+            k,
+        )
         return self
 
     def proba(self, sparse: list[sp.csr_matrix], dense: np.ndarray) -> np.ndarray:
@@ -161,10 +166,11 @@ class LineModel:
         *,
         blocks: bool = True,
         stage1: bool = True,
+        stage1_words: bool = False,
         lexical: bool = True,
         affixes: bool = True,
         C: float = 0.5,
-        lexical_C: float = 0.5,
+        lexical_C: float = 2.0,
         n_folds: int = 3,
         boost_iter: int = 120,
         learning_rate: float = 0.1,
@@ -175,6 +181,9 @@ class LineModel:
     ) -> None:
         self.blocks = blocks
         self.stage1 = stage1
+        # Without words, stage 1 reads only shape and context, and the line's words reach the
+        # boosted stage through the lexical view alone, where context cannot drown them.
+        self.stage1_words = stage1_words
         self.lexical = lexical or not stage1
         self.affixes = affixes
         self.C = C
@@ -282,7 +291,7 @@ class LineModel:
             for train, test in GroupKFold(n_splits=n_folds).split(F.numeric, y, line_groups):
                 if oof1 is not None:
                     s1 = self._fit_stage1(F, train, y)
-                    oof1[test] = s1.proba([F.tokens[test]], F.numeric[test])
+                    oof1[test] = s1.proba(self._stage1_sparse(F, test), F.numeric[test])
                 if oofl is not None:
                     lex = self._fit_lexical(F, train, y, bank, y_bank)
                     oofl[test] = lex.proba(*self._lexical_inputs(_rows(F, test)))
@@ -290,7 +299,7 @@ class LineModel:
         self.stage1_ = self._fit_stage1(F, everything, y) if self.stage1 else None
         self.lexical_ = self._fit_lexical(F, everything, y, bank, y_bank) if self.lexical else None
         if n_folds < 2:
-            oof1 = self.stage1_.proba([F.tokens], F.numeric) if self.stage1_ is not None else None
+            oof1 = self.stage1_.proba(self._stage1_sparse(F), F.numeric) if self.stage1_ is not None else None
             if self.lexical_ is not None:
                 oofl = self.lexical_.proba(*self._lexical_inputs(F))
         with threadpool_limits(limits=self.train_threads, user_api="openmp"):
@@ -305,8 +314,16 @@ class LineModel:
         self.stage2_feature_names_ = self.stage2_names(self.classes_)
         return self
 
+    def _stage1_sparse(self, F: FeatureBatch, rows: np.ndarray | None = None) -> list[sp.csr_matrix]:
+        if not getattr(self, "stage1_words", True):
+            return []
+        return [F.tokens if rows is None else F.tokens[rows]]
+
     def _fit_stage1(self, F: FeatureBatch, rows: np.ndarray, y: np.ndarray) -> _Linear:
-        return _Linear(self.C, self.random_state, self.max_iter).fit([F.tokens[rows]], F.numeric[rows], y[rows], len(self.classes_))
+        sparse = [F.tokens[rows]] if self.stage1_words else []
+        return _Linear(self.C, self.random_state, self.max_iter).fit(
+            sparse, F.numeric[rows], y[rows], len(self.classes_)
+        )
 
     def _fit_lexical(
         self, F: FeatureBatch, rows: np.ndarray, y: np.ndarray, bank: FeatureBatch | None, y_bank: np.ndarray | None
@@ -340,7 +357,7 @@ class LineModel:
         k = len(self.classes_)
         if F.numeric.shape[0] == 0:
             return {"stage1": np.zeros((0, k)), "lexical": np.zeros((0, k)), "editorial": np.zeros(0)}
-        p1 = self.stage1_.proba([F.tokens], F.numeric) if self.stage1_ is not None else None
+        p1 = self.stage1_.proba(self._stage1_sparse(F), F.numeric) if self.stage1_ is not None else None
         plex = self.lexical_.proba(*self._lexical_inputs(F)) if self.lexical_ is not None else None
         pe = self._editorial_probability(self._stage2_columns(p1, plex, F), threads)
         s1 = p1 if p1 is not None else plex

@@ -119,8 +119,7 @@ def check_payload(payload: Any, path: str | Path) -> None:
     version = payload.get("format_version")
     if isinstance(version, int) and version < FORMAT_VERSION:
         raise ModelError(
-            f"{path}: model format {version} was made by an older detector (this one reads {FORMAT_VERSION}); "
-            f"{RETRAIN}"
+            f"{path}: model format {version} was made by an older detector (this one reads {FORMAT_VERSION}); {RETRAIN}"
         )
     if not isinstance(version, int) or version > FORMAT_VERSION:
         raise ModelError(

@@ -17,8 +17,8 @@ from sklearn.model_selection import GroupKFold
 
 from .classifier import Detector
 from .dataset import EDITORIAL, Document, dataset_labels, dataset_sha256
-from .evaluation import evaluate_predictions, threshold_for_char_recall, threshold_for_recall
 from .errors import DataError
+from .evaluation import evaluate_predictions, threshold_for_char_recall, threshold_for_recall
 from .model import FeatureBatch, LineModel, featurize
 from .progress import progress
 
@@ -27,7 +27,7 @@ TARGET_EDITORIAL_RECALL = 0.985
 
 
 MODEL_PARAMS = (
-    "blocks", "stage1", "lexical", "affixes", "C", "lexical_C", "n_folds", "boost_iter", "learning_rate",
+    "blocks", "stage1", "stage1_words", "lexical", "affixes", "C", "lexical_C", "n_folds", "boost_iter", "learning_rate",
     "max_leaf_nodes", "max_iter", "random_state",
 )  # fmt: skip
 SHORT_VIEWS_PER_PAGE = 2
@@ -200,7 +200,10 @@ def cv_presets(
     chars = np.concatenate([[len(x.strip()) for x in d.lines] for d in docs])
     points = {"balanced": (threshold, f"cross-validated editorial line recall >= {target}")}
     for name, r in CV_PRESET_CHAR_RECALL.items():
-        points[name] = (threshold_for_char_recall(truth, scores, chars, r), f"cross-validated editorial char recall >= {r}")
+        points[name] = (
+            threshold_for_char_recall(truth, scores, chars, r),
+            f"cross-validated editorial char recall >= {r}",
+        )
     out = {}
     for name in ("safe", "balanced", "strict"):
         t, why = points[name]
@@ -249,7 +252,8 @@ def train(
         "cv_threshold": threshold,
         "presets": presets,
         "target_editorial_recall": target_recall,
-        "training_data_sha256": dataset_sha256([*docs, *bank]),
+        "training_data_sha256": dataset_sha256(docs),
+        "line_bank_sha256": dataset_sha256(bank) if bank else None,
         "training_documents": len(docs),
         "training_lines": int(sum(len(d.lines) for d in docs)),
         "line_bank_lines": int(sum(len(d.lines) for d in bank)),

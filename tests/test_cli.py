@@ -105,7 +105,18 @@ def test_strict_decoding_refuses_with_file_and_offset(tmp_path, tiny_model_file)
         (["train", str(DATA / "bad"), "-o", "{tmp}/m.joblib"], "unknown-label.txt:3: unknown label 'X'"),
         (["evaluate", str(DATA / "tiny"), "--model", "{page}"], "not a readable detector model"),
     ],
-    ids=["missing", "missing-jsonl", "folder", "binary", "model", "label", "on-error", "format", "bad-data", "not-a-model"],
+    ids=[
+        "missing",
+        "missing-jsonl",
+        "folder",
+        "binary",
+        "model",
+        "label",
+        "on-error",
+        "format",
+        "bad-data",
+        "not-a-model",
+    ],
 )
 def test_user_mistakes_get_one_line_and_exit_1(args, message, page, tmp_path, tiny_model_file):
     binary = tmp_path / "blob.bin"

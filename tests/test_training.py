@@ -60,7 +60,11 @@ def test_a_line_bank_trains_the_lexical_view_only(tiny_docs):
     from detector import training
     from detector.dataset import Document
 
-    bank = [Document(["Use code SAVE20 for 20 % off today!", "Preheat the oven to 200 °C."], ["promotional", "editorial"], "bank")]
+    bank = [
+        Document(
+            ["Use code SAVE20 for 20 % off today!", "Preheat the oven to 200 °C."], ["promotional", "editorial"], "bank"
+        )
+    ]
     data = training.TrainingSet.build(tiny_docs, bank)
     assert data.bank is not None and data.bank.numeric.shape[0] == 2
     assert data.features.numeric.shape[0] == len(data.y)  # the bank is not a page
