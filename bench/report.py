@@ -193,8 +193,12 @@ def markdown(res: dict[str, Any]) -> str:
         ),
         (
             f"- Peak RSS of a fresh process that loads the model and classifies all {mem.get('pages', '—')} pages: "
-            f"{_f(mem.get('rss_mb_peak'), 1)} MB (after loading the lines only: {_f(mem.get('rss_mb_data_only'), 1)} MB; "
-            f"after loading the model: {_f(mem.get('rss_mb_after_load'), 1)} MB; VmHWM {_f(mem.get('vm_hwm_mb'), 1)} MB)."
+            f"{_f(mem.get('rss_mb_peak_per_page'), 1)} MB calling `classify` once per page, "
+            f"{_f(mem.get('rss_mb_peak'), 1)} MB after one `classify_many` over all of them "
+            f"(after loading the lines only: {_f(mem.get('rss_mb_data_only'), 1)} MB; "
+            f"after loading the model: {_f(mem.get('rss_mb_after_load'), 1)} MB, of which importing scikit-learn "
+            + ("with pandas and pyarrow installed, which it then imports, " if mem.get("pandas_imported") else "")
+            + f"is most; VmHWM {_f(mem.get('vm_hwm_mb'), 1)} MB)."
         ),
         f"- Model file `{det.get('model_label', 'detector/models/default.joblib')}`: "
         + (

@@ -33,7 +33,7 @@ MAX_BIGRAM_TOKENS = 40
 AFFIX_MIN_WORD = 6  # shorter words are their own affixes
 # Chrome lines (menus, footers, buttons) repeat across pages: their features are cached.
 CACHE_LINES_SHORTER_THAN = 200
-CACHE_SIZE = 1 << 16
+CACHE_SIZE = 1 << 13  # a site's chrome fits; 64k entries of token lists cost ~150 MB
 STOPWORD_LANGUAGES = (
     "english", "german", "french", "spanish", "italian", "portuguese", "dutch", "swedish",
     "danish", "norwegian", "finnish", "polish", "czech", "romanian", "hungarian", "turkish",
