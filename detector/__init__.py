@@ -14,6 +14,8 @@ from ._version import __version__
 from .classifier import Detector, FilterResult, RemovedLine, Settings, Verdict, classify, filter_lines, filter_text
 from .dataset import Document, load_dataset
 from .errors import DataError, DetectorError, InputError, ModelError
+from .explain import Explanation, explain
+from .labelling import prelabel
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -22,6 +24,7 @@ __all__ = [
     "Detector",
     "DetectorError",
     "Document",
+    "Explanation",
     "FilterResult",
     "InputError",
     "ModelError",
@@ -30,7 +33,9 @@ __all__ = [
     "Verdict",
     "__version__",
     "classify",
+    "explain",
     "filter_lines",
     "filter_text",
     "load_dataset",
+    "prelabel",
 ]

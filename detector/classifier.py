@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import numpy as np
-
 from .dataset import EDITORIAL
+from .decision import decide
 from .errors import DetectorError
 from .model import LineModel
 from .persistence import LoadedModel, base_metadata, load_default, load_model, save_model
@@ -36,6 +35,9 @@ class Verdict(NamedTuple):
     keep: bool
 
 
+SCORE_DIGITS = 4  # scores in audit records: enough to rank, short enough to read
+
+
 class RemovedLine(NamedTuple):
     """A line a filter removed: its 1-based number in the input, text, label and score."""
 
@@ -43,6 +45,14 @@ class RemovedLine(NamedTuple):
     text: str
     label: str
     score: float
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON-ready audit record every writer uses (CLI, JSONL stage, integrations).
+
+        >>> RemovedLine(1, "Home", "boilerplate", 0.987654).to_record()
+        {'line': 1, 'text': 'Home', 'label': 'boilerplate', 'score': 0.9877}
+        """
+        return {"line": self.line_no, "text": self.text, "label": self.label, "score": round(self.score, SCORE_DIGITS)}
 
 
 class FilterResult(NamedTuple):
@@ -204,13 +214,7 @@ class Detector:
         blank = [[is_blank(line) for line in doc] for doc in documents]
         content = [[line for line, b in zip(doc, bl) if not b] for doc, bl in zip(documents, blank)]
         proba = self._loaded.model.predict_proba(content, threads=self.settings.threads)
-        ed = self._classes.index(EDITORIAL)
-        other = [i for i in range(len(self._classes)) if i != ed]
-        scores = 1.0 - proba[:, ed] if len(proba) else np.zeros(0)
-        if other and len(proba):
-            alt = np.asarray(other)[np.argmax(proba[:, other], axis=1)]
-        else:
-            alt = np.zeros(len(proba), dtype=int)
+        scores, labels = decide(proba, self._classes, self.threshold)
         out: list[list[Verdict]] = []
         k = 0
         keep = self.settings.keep
@@ -220,8 +224,7 @@ class Detector:
                 if is_b:
                     verdicts.append(Verdict(line, BLANK, 0.0, True))
                     continue
-                score = float(min(max(scores[k], 0.0), 1.0))
-                label = EDITORIAL if score < self.threshold else self._classes[alt[k]]
+                score, label = float(scores[k]), labels[k]
                 verdicts.append(Verdict(line, label, score, label in keep))
                 k += 1
             out.append(verdicts)

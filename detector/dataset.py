@@ -3,9 +3,11 @@
 A text file holds one document: each content line is ``<CODE> <text>`` where CODE is a label
 code (``E`` editorial, ``P`` promotional, ``B`` boilerplate by default, or the full label name).
 ``#`` starts a comment; ``# genre: news``, ``# lang: en``, ``# site: …`` and
-``# labels: E=editorial S=spam`` are metadata. Blank lines are ignored. A ``.jsonl`` file holds
-one document per line: ``{"lines": [...], "labels": [...]}`` plus optional ``source``, ``genre``
-and ``lang``. Every problem of every file is collected before anything is raised, so a user can
+``# labels: E=editorial S=spam`` are metadata. Blank lines are ignored. A code followed by
+``?`` (``E? text``) is the same label, marked unsure by :func:`detector.labelling.prelabel`
+for a person to check. A ``.jsonl`` file holds one document per line:
+``{"lines": [...], "labels": [...]}`` plus optional ``source``, ``genre``, ``lang`` and ``site``
+(documents of one site stay on one side of every cross-validation split). Every problem of every file is collected before anything is raised, so a user can
 fix them all in one go.
 """
 
@@ -25,6 +27,7 @@ DEFAULT_CODES: dict[str, str] = {"E": EDITORIAL, "P": "promotional", "B": "boile
 TEXT_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl",)
 _META_KEYS = ("genre", "lang", "site", "labels")
+UNSURE_MARK = "?"  # after a label code: the pre-labeller was unsure of this line
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
@@ -77,6 +80,8 @@ def parse_text_document(path: Path, data: bytes) -> tuple[Document | None, list[
         code, sep, rest = raw.partition(" ")
         if not sep:
             code, sep, rest = raw.partition("\t")
+        if code.endswith(UNSURE_MARK) and len(code) > 1:
+            code = code[: -len(UNSURE_MARK)]
         label = codes.get(code) or (code if code in codes.values() else None)
         if label is None:
             valid = ", ".join(f"{c} ({n})" for c, n in codes.items())
@@ -131,7 +136,8 @@ def parse_jsonl(path: Path, data: bytes) -> tuple[list[Document], list[str]]:
             continue
         labels = [DEFAULT_CODES.get(x, x) for x in labels]
         source = str(rec.get("source") or f"{path}#{line_no}")
-        docs.append(Document(lines, labels, source, str(rec.get("genre", "unknown")), str(rec.get("lang", "unknown"))))
+        meta = {k: str(rec[k]) for k in ("genre", "lang", "site") if rec.get(k) is not None}
+        docs.append(Document(lines, labels, source, meta.get("genre", "unknown"), meta.get("lang", "unknown"), meta))
     return docs, problems
 
 

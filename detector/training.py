@@ -17,6 +17,7 @@ from sklearn.model_selection import GroupKFold
 
 from .classifier import Detector
 from .dataset import EDITORIAL, Document, dataset_labels, dataset_sha256
+from .decision import decide
 from .errors import DataError
 from .evaluation import evaluate_predictions, threshold_for_char_recall, threshold_for_recall
 from .model import FeatureBatch, LineModel, featurize
@@ -32,6 +33,9 @@ MODEL_PARAMS = (
 )  # fmt: skip
 SHORT_VIEWS_PER_PAGE = 2
 SHORT_VIEW_MAX_LINES = 6
+
+
+VIEW_OF = "view_of"  # a short view's page, whose fold it shares
 
 
 def short_views(docs: Sequence[Document], seed: int = 0) -> list[Document]:
@@ -56,13 +60,15 @@ def short_views(docs: Sequence[Document], seed: int = 0) -> list[Document]:
                     lines=d.lines[a : a + length],
                     labels=d.labels[a : a + length],
                     source=f"{d.source}#{a + 1}-{a + length}",
+                    meta={**d.meta, VIEW_OF: d.source},
                 )
             )
     return out
 
 
 def _groups(docs: Sequence[Document]) -> np.ndarray:
-    names = [d.meta.get("site") or d.source.split("#")[0] for d in docs]
+    """One cross-validation group per site; a document without a site is a group of its own."""
+    names = [d.meta.get("site") or d.meta.get(VIEW_OF) or d.source for d in docs]
     lookup = {n: i for i, n in enumerate(dict.fromkeys(names))}
     return np.asarray([lookup[n] for n in names])
 
@@ -168,12 +174,9 @@ def report_at(
     docs: Sequence[Document], probas: Sequence[np.ndarray], labels: Sequence[str], threshold: float
 ) -> dict[str, Any]:
     """Evaluation figures of per-document probabilities at ``threshold``."""
-    other = list(range(1, len(labels)))
     predicted, kept = [], []
     for p in probas:
-        score = 1.0 - p[:, 0]
-        alt = np.asarray(other)[np.argmax(p[:, other], axis=1)]
-        lab = [EDITORIAL if s < threshold else labels[a] for s, a in zip(score, alt)]
+        _, lab = decide(p, labels, threshold)
         predicted.append(lab)
         kept.append([x == EDITORIAL for x in lab])
     return evaluate_predictions(docs, predicted, kept, labels)

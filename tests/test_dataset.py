@@ -83,3 +83,17 @@ def test_jsonl_codes_and_names_are_both_accepted(tmp_path):
     rec = {"lines": ["x", "y"], "labels": ["E", "boilerplate"]}
     (tmp_path / "d.jsonl").write_text(json.dumps(rec) + "\n")
     assert load_dataset(tmp_path)[0].labels == ["editorial", "boilerplate"]
+
+
+def test_an_unsure_mark_after_a_code_keeps_the_label(tmp_path):
+    (tmp_path / "d.txt").write_text("E? A heading the model doubted\nB? Share\nP Ad\n", encoding="utf-8")
+    doc = load_dataset(tmp_path)[0]
+    assert doc.labels == ["editorial", "boilerplate", "promotional"]
+    assert doc.lines[0] == "A heading the model doubted"
+
+
+def test_a_jsonl_document_keeps_its_site(tmp_path):
+    rec = {"lines": ["x", "y"], "labels": ["E", "B"], "site": "harbour-times", "genre": "news"}
+    (tmp_path / "d.jsonl").write_text(json.dumps(rec) + "\n")
+    doc = load_dataset(tmp_path)[0]
+    assert doc.meta["site"] == "harbour-times" and doc.genre == "news"

@@ -68,3 +68,20 @@ def test_a_line_bank_trains_the_lexical_view_only(tiny_docs):
     data = training.TrainingSet.build(tiny_docs, bank)
     assert data.bank is not None and data.bank.numeric.shape[0] == 2
     assert data.features.numeric.shape[0] == len(data.y)  # the bank is not a page
+
+
+def test_jsonl_documents_group_by_their_site_or_alone(tmp_path):
+    import json
+
+    from detector import load_dataset
+
+    rows = [
+        {"lines": ["a", "b"], "labels": ["E", "B"], "site": "one"},
+        {"lines": ["c", "d"], "labels": ["E", "B"], "site": "one"},
+        {"lines": ["e", "f"], "labels": ["E", "B"]},
+        {"lines": ["g", "h"], "labels": ["E", "B"]},
+    ]
+    (tmp_path / "docs.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    groups = _groups(load_dataset(tmp_path)).tolist()
+    assert groups[0] == groups[1]
+    assert len({groups[0], groups[2], groups[3]}) == 3

@@ -26,7 +26,6 @@ from ..text import is_blank, split_lines, strip_ending
 # Why a document was dropped; datatrove reports them as ``dropped_<reason>`` stats.
 REASON_EMPTY = "detector_empty"
 REASON_OVER_BUDGET = "detector_over_budget"
-AUDIT_DIGITS = 4
 
 FieldValue = str | Sequence[str]
 
@@ -184,12 +183,7 @@ def audit_records(removed: Iterable[RemovedLine], field: str | None = None) -> l
     """
     records = []
     for r in removed:
-        record: dict[str, Any] = {
-            "line": r.line_no,
-            "text": r.text,
-            "label": r.label,
-            "score": round(r.score, AUDIT_DIGITS),
-        }
+        record = r.to_record()
         if field is not None:
             record["field"] = field
         records.append(record)
