@@ -16,6 +16,7 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from .classifier import Detector
+from .corpus import Corpus
 from .dataset import EDITORIAL, Document, dataset_labels, dataset_sha256
 from .decision import decide
 from .errors import DataError
@@ -88,27 +89,42 @@ class TrainingSet:
     labels: list[str]
     bank: FeatureBatch | None
     y_bank: np.ndarray
+    weights: np.ndarray | None = None  # one per document of ``features``; None: all 1
 
     @classmethod
     def build(
-        cls, pages: Sequence[Document], bank: Sequence[Document] = (), blocks: bool = True, affixes: bool = True
+        cls,
+        pages: Sequence[Document],
+        bank: Sequence[Document] = (),
+        blocks: bool = True,
+        affixes: bool = True,
+        weights: Sequence[float] | None = None,
     ) -> TrainingSet:
-        """Featurise ``pages``, their short views and the stand-alone lines of ``bank``."""
+        """Featurise ``pages``, their short views and the stand-alone lines of ``bank``;
+        ``weights`` (one per page, shared by its short views) make some pages count more."""
         labels = dataset_labels([*pages, *bank])
         lookup = {c: i for i, c in enumerate(labels)}
-        docs = list(pages) + short_views(pages)
+        views = short_views(pages)
+        docs = list(pages) + views
+        doc_weights = None
+        if weights is not None:
+            by_source = {d.source: float(w) for d, w in zip(pages, weights)}
+            doc_weights = np.asarray([*map(float, weights), *(by_source[v.meta[VIEW_OF]] for v in views)])
         y = np.asarray([lookup[x] for d in docs for x in d.labels], dtype=np.int64)
         bank_lines = [line for d in bank for line in d.lines]
         y_bank = np.asarray([lookup[x] for d in bank for x in d.labels], dtype=np.int64)
         fb = featurize([[line] for line in bank_lines], blocks, affixes) if bank_lines else None
         features = featurize([d.lines for d in docs], blocks, affixes)
-        return cls(list(pages), features, y, _groups(docs), labels, fb, y_bank)
+        return cls(list(pages), features, y, _groups(docs), labels, fb, y_bank, doc_weights)
 
     def fit(self, docs: np.ndarray, **params: Any) -> LineModel:
         """A model fitted on some documents of :attr:`features` (and the whole bank)."""
         rows = self.features.rows_of(docs)
+        weight = None
+        if self.weights is not None:
+            weight = np.repeat(self.weights[docs], np.diff(self.features.offsets)[docs])
         return LineModel(**params).fit_features(
-            self.features.take(docs), self.y[rows], self.labels, self.groups[docs], self.bank, self.y_bank
+            self.features.take(docs), self.y[rows], self.labels, self.groups[docs], self.bank, self.y_bank, weight
         )
 
 
@@ -228,6 +244,8 @@ def train(
     target_recall: float = TARGET_EDITORIAL_RECALL,
     jobs: int | None = None,
     quiet: bool = False,
+    base: Corpus | None = None,
+    weight: float = 1.0,
     **params: Any,
 ) -> tuple[Detector, dict[str, Any]]:
     """Cross-validate, choose the threshold, fit on everything; return the detector and its report.
@@ -235,8 +253,17 @@ def train(
     The threshold is the smallest score threshold at which the cross-validated editorial line
     recall reaches ``target_recall``: recall first, then as much junk removed as that allows.
     ``bank`` holds stand-alone labelled lines (no page around them) for the lexical view.
+    With ``base`` (e.g. :func:`detector.corpus.load_corpus`, the shipped model's own training
+    data), ``docs`` are trained on top of it, each counting ``weight`` times a base page, and
+    the report's ``yours`` part gives the cross-validated figures of ``docs`` alone.
     """
-    data = TrainingSet.build(docs, bank)
+    yours = list(docs)
+    weights: list[float] | None = None
+    if base is not None:
+        docs = [*base.pages, *yours]
+        bank = [*base.bank, *bank]
+        weights = [1.0] * len(base.pages) + [float(weight)] * len(yours)
+    data = TrainingSet.build(docs, bank, weights=weights)
     labels = data.labels
     jobs = default_jobs() if jobs is None else jobs
     probas, model = cross_validated_scores(data, folds=folds, jobs=jobs, quiet=quiet, final=True, **params)
@@ -245,6 +272,9 @@ def train(
     scores = np.concatenate([1.0 - p[:, 0] for p in probas])
     threshold = threshold_for_recall(truth, scores, target_recall)
     validation = report_at(docs, probas, labels, threshold)
+    if base is not None:
+        n_base = len(base.pages)
+        validation["yours"] = report_at(yours, probas[n_base:], labels, threshold)["overall"]
     presets = cv_presets(docs, probas, labels, threshold, target_recall)
     metadata = {
         "labels": labels,
@@ -264,9 +294,18 @@ def train(
             "method": f"GroupKFold({folds}) by site",
             "overall": validation["overall"],
             "per_label": validation["per_label"],
+            **({"yours": validation["yours"]} if "yours" in validation else {}),
         },
         "model_params": {k: getattr(model, k) for k in MODEL_PARAMS},
         "short_views_per_page": SHORT_VIEWS_PER_PAGE,
+        "default_corpus": None
+        if base is None
+        else {
+            "pages": len(base.pages),
+            "sha256": dataset_sha256(base.pages),
+            "your_pages": len(yours),
+            "weight": weight,
+        },
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
     return Detector.from_model(model, metadata), validation

@@ -85,3 +85,29 @@ def test_jsonl_documents_group_by_their_site_or_alone(tmp_path):
     groups = _groups(load_dataset(tmp_path)).tolist()
     assert groups[0] == groups[1]
     assert len({groups[0], groups[2], groups[3]}) == 3
+
+
+def test_training_on_top_of_a_base_corpus_weighs_and_reports_your_pages_apart(tiny_docs, monkeypatch):
+    from detector import training
+    from detector.corpus import Corpus
+    from detector.model import LineModel
+
+    base, yours = list(tiny_docs[:3]), list(tiny_docs[3:])
+    weights: list = []
+    original = LineModel.fit_features
+
+    def spy(self, F, y, classes, groups=None, bank=None, y_bank=None, weight=None):
+        weights.append((len(F.offsets) - 1, weight))
+        return original(self, F, y, classes, groups, bank, y_bank, weight)
+
+    monkeypatch.setattr(LineModel, "fit_features", spy)
+    det, report = training.train(
+        yours, base=Corpus(base, []), weight=3.0, folds=2, jobs=1, quiet=True, n_folds=2, boost_iter=5
+    )
+    n_docs, final = max(weights, key=lambda x: x[0])
+    your_lines = sum(len(d.lines) for d in yours)
+    base_lines = sum(len(d.lines) for d in base)
+    assert final is not None and set(final[:base_lines].tolist()) == {1.0}
+    assert set(final[base_lines : base_lines + your_lines].tolist()) == {3.0}
+    assert report["yours"]["lines"] == your_lines
+    assert det.metadata["default_corpus"]["your_pages"] == len(yours)
