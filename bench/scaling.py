@@ -3,8 +3,10 @@
 Documents of 1 KB to 100 MB are built from a fixed-seed pool of
 paragraph-like and short lines over a small invented word list, the pool
 repeated until the size is reached. Each size is classified as ONE document
-(``det.classify(lines)``); small sizes take the best of 3 runs. Prints
-seconds and MB/s per size and writes ``bench/results/scaling.md``.
+(``det.classify(lines)``); small sizes take the best of 3 runs. The largest size
+is run a second time with one 10 MB line in its middle (a pathological input a
+crawl does produce). Prints seconds and MB/s per size and writes
+``bench/results/scaling.md``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .report import machine
 from .rows import progress
 
 SIZES_KB = (1, 10, 100, 1_000, 10_000, 100_000)
+LONG_LINE_BYTES = 10_000_000
 POOL_LINES = 500
 SEED = 1234
 REPEAT_BELOW_BYTES = 2_000_000
@@ -96,11 +99,16 @@ def main(argv: list[str] | None = None) -> int:
     det.classify(["Warm up the model once."])
     pool = line_pool()
     rows = []
-    for kb in SIZES_KB:
+    sizes = [(kb, False) for kb in SIZES_KB if kb * 1000 <= args.max_mb * 1_000_000]
+    if sizes and sizes[-1][0] * 1000 > LONG_LINE_BYTES:
+        sizes.append((sizes[-1][0], True))
+    for kb, long_line in sizes:
         size = kb * 1000
-        if size > args.max_mb * 1_000_000:
-            break
-        doc = document(size, pool)
+        doc = document(size - (LONG_LINE_BYTES if long_line else 0), pool)
+        if long_line:
+            doc.insert(
+                len(doc) // 2, " ".join(pool[i % len(pool)] for i in range(LONG_LINE_BYTES // 100))[:LONG_LINE_BYTES]
+            )
         repeats = 3 if size < REPEAT_BELOW_BYTES else 1
         best = float("inf")
         for _ in range(repeats):
@@ -108,8 +116,9 @@ def main(argv: list[str] | None = None) -> int:
             det.classify(doc)
             best = min(best, time.perf_counter() - t0)
         mb = size / 1e6
-        rows.append((kb, len(doc), best, mb / best, len(doc) / best, _peak_mb()))
+        rows.append((kb, long_line, len(doc), best, mb / best, len(doc) / best, _peak_mb()))
         progress(f"{kb:>7,} KB  {len(doc):>9,} lines  {best:9.3f} s  {mb / best:7.2f} MB/s")
+        del doc
 
     m = machine()
     md = [
@@ -131,8 +140,9 @@ def main(argv: list[str] | None = None) -> int:
         "| size | lines | seconds | MB/s | lines/s | peak RSS so far (MB) |",
         "|---:|---:|---:|---:|---:|---:|",
     ]
-    for kb, n, secs, mbs, lps, rss in rows:
+    for kb, long_line, n, secs, mbs, lps, rss in rows:
         label = f"{kb / 1000:g} MB" if kb >= 1000 else f"{kb} KB"
+        label += " (one line of 10 MB)" if long_line else ""
         md.append(f"| {label} | {n:,} | {secs:.4f} | {mbs:.2f} | {lps:,.0f} | {rss:.0f} |")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(md) + "\n", encoding="utf-8")

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from .dataset import EDITORIAL
 from .decision import decide
 from .errors import DetectorError
@@ -64,6 +66,13 @@ class FilterResult(NamedTuple):
 
 
 PRESETS = ("safe", "balanced", "strict", "extracted")
+# Memory stays bounded whatever the input: a document longer than WINDOW_LINES lines is read in
+# overlapping windows (each line judged in the window where it sits most centrally, with at
+# least WINDOW_OVERLAP lines of context on either side), and at most BATCH_LINES lines are
+# featurised at once. A document that fits one window is read in one piece.
+WINDOW_LINES = 8192
+WINDOW_OVERLAP = 512
+BATCH_LINES = 32768
 DEFAULT_THREADS = 1
 
 
@@ -95,6 +104,23 @@ def preset_threshold(metadata: dict[str, Any], preset: str | None) -> float:
         known = ", ".join(presets) or "none (this model records no presets; give a threshold)"
         raise DetectorError(f"unknown preset {preset!r}; this model has: {known}")
     return float(presets[preset]["threshold"])
+
+
+def windows(n: int, size: int = WINDOW_LINES, overlap: int = WINDOW_OVERLAP) -> list[tuple[int, int, int, int]]:
+    """How a document of ``n`` lines is read: ``(own_start, own_end, start, end)`` per window.
+
+    Each window's own lines are judged with the window's lines as their document; windows
+    overlap by ``overlap`` lines of context on each side.
+
+    >>> windows(5, size=4, overlap=1)
+    [(0, 2, 0, 3), (2, 4, 1, 5), (4, 5, 3, 5)]
+    >>> windows(4, size=4, overlap=1)
+    [(0, 4, 0, 4)]
+    """
+    if n <= size:
+        return [(0, n, 0, n)]
+    step = size - 2 * overlap
+    return [(a, min(a + step, n), max(0, a - overlap), min(n, a + step + overlap)) for a in range(0, n, step)]
 
 
 _default_lock = threading.Lock()
@@ -213,7 +239,7 @@ class Detector:
         """Verdicts for many documents in one batched model call (much faster than a loop)."""
         blank = [[is_blank(line) for line in doc] for doc in documents]
         content = [[line for line, b in zip(doc, bl) if not b] for doc, bl in zip(documents, blank)]
-        proba = self._loaded.model.predict_proba(content, threads=self.settings.threads)
+        proba = self._proba(content)
         scores, labels = decide(proba, self._classes, self.threshold)
         out: list[list[Verdict]] = []
         k = 0
@@ -228,6 +254,38 @@ class Detector:
                 verdicts.append(Verdict(line, label, score, label in keep))
                 k += 1
             out.append(verdicts)
+        return out
+
+    def _proba(self, docs: Sequence[Sequence[str]]) -> np.ndarray:
+        """The model's probabilities for every line, in bounded windows and batches."""
+        model = self._loaded.model
+        n = sum(len(d) for d in docs)
+        out = np.zeros((n, len(self._classes)))
+        starts = np.concatenate(([0], np.cumsum([len(d) for d in docs])))
+        pieces: list[Sequence[str]] = []
+        owned: list[tuple[int, int, int]] = []  # (first row in out, first own row in piece, own rows)
+        size = 0
+
+        def flush() -> None:
+            if not pieces:
+                return
+            proba = model.predict_proba(pieces, threads=self.settings.threads)
+            at = 0
+            for piece, (row, first, count) in zip(pieces, owned):
+                out[row : row + count] = proba[at + first : at + first + count]
+                at += len(piece)
+            pieces.clear()
+            owned.clear()
+
+        for d, lines in enumerate(docs):
+            for a, b, lo, hi in windows(len(lines), WINDOW_LINES, WINDOW_OVERLAP):
+                if size + hi - lo > BATCH_LINES:
+                    flush()
+                    size = 0
+                pieces.append(lines[lo:hi])
+                owned.append((int(starts[d]) + a, a - lo, b - a))
+                size += hi - lo
+        flush()
         return out
 
     # -- filtering --------------------------------------------------------------------------

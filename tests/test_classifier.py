@@ -8,6 +8,8 @@ import pytest
 from detector import DetectorError, Verdict, classify, filter_lines, filter_text
 from detector.classifier import BLANK
 
+from .conftest import DATA
+
 PAGE = [
     "Home",
     "News",
@@ -118,3 +120,39 @@ def test_empty_document_gives_no_verdicts(tiny_detector):
     assert tiny_detector.classify([]) == []
     assert tiny_detector.filter_text("") == ""
     assert tiny_detector.filter_text("\n\n") == "\n\n"
+
+
+def _long_page(n_pages: int = 6) -> list[str]:
+    page = (DATA / "pages" / "example-page.txt").read_text(encoding="utf-8").splitlines()
+    return [line for _ in range(n_pages) for line in page if line.strip()]
+
+
+def test_a_long_document_is_judged_window_by_window(tiny_detector, monkeypatch):
+    from detector import classifier
+
+    lines = _long_page()
+    monkeypatch.setattr(classifier, "WINDOW_LINES", 40)
+    monkeypatch.setattr(classifier, "WINDOW_OVERLAP", 8)
+    windowed = [v.score for v in tiny_detector.classify(lines)]
+    monkeypatch.setattr(classifier, "WINDOW_LINES", 10**9)
+    for a, b, lo, hi in classifier.windows(len(lines), 40, 8):
+        alone = [v.score for v in tiny_detector.classify(lines[lo:hi])]
+        assert windowed[a:b] == alone[a - lo : b - lo]
+
+
+def test_a_document_that_fits_one_window_is_read_in_one_piece(tiny_detector, monkeypatch):
+    from detector import classifier
+
+    lines = _long_page(2)
+    whole = tiny_detector.classify(lines)
+    monkeypatch.setattr(classifier, "WINDOW_LINES", len(lines))
+    assert tiny_detector.classify(lines) == whole
+
+
+def test_batch_size_never_changes_a_verdict(tiny_detector, monkeypatch):
+    from detector import classifier
+
+    docs = [_long_page(1)[i : i + 7] for i in range(0, 60, 7)]
+    together = tiny_detector.classify_many(docs)
+    monkeypatch.setattr(classifier, "BATCH_LINES", 10)
+    assert tiny_detector.classify_many(docs) == together
