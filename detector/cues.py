@@ -71,6 +71,8 @@ AFFILIATE_STEMS = (
 NEWSLETTER_STEMS = (
     "newsletter", "nyhetsbrev", "nieuwsbrief", "biuletyn", "рассылк", "bülten", "infolettre", "boletín",
 )  # fmt: skip
+_AFFILIATE = re.compile("|".join(map(re.escape, AFFILIATE_STEMS)))
+_NEWSLETTER = re.compile("|".join(map(re.escape, NEWSLETTER_STEMS)))
 _PRICE_AT_SHOP = re.compile(
     r"(?:[$€£]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|\$|£|eur|usd|zł|pln|kč|czk|kr|sek|₽|руб\.?|tl|₺))"
     r"\s+(?:at|from|bei|chez|en|su|na|w|u|på|hos|в|у|bij|da)\s+\w",
@@ -105,8 +107,8 @@ def cues(text: str, words: Sequence[str], phrases: Sequence[str], has_digit: boo
         float(not COUPON_WORDS.isdisjoint(phrases)),
         float(has_digit and _DISCOUNT.search(low) is not None),
         float(not CALLS_TO_ACTION.isdisjoint(phrases)),
-        float(any(s in low for s in AFFILIATE_STEMS)),
-        float(any(s in low for s in NEWSLETTER_STEMS)),
+        float(_AFFILIATE.search(low) is not None),
+        float(_NEWSLETTER.search(low) is not None),
     ]
 
 

@@ -143,7 +143,9 @@ class _Linear:
         for m, w in zip(sparse, self.widths_):
             z += np.asarray(m @ self.coef_[:, start : start + w].T)
             start += w
-        z += self.scaler_.transform(dense) @ self.coef_[:, start:].T
+        # The scaler's own transform, without its input validation (0.5 ms a call, per page).
+        scaled = (dense - self.scaler_.mean_) / self.scaler_.scale_
+        z += scaled @ self.coef_[:, start:].T
         if z.shape[1] == 1:  # binary: one column of log-odds
             p1 = expit(z[:, 0])
             p = np.column_stack([1.0 - p1, p1])
