@@ -23,6 +23,7 @@ from ._version import __version__
 from .classifier import Detector, FilterResult
 from .dataset import load_dataset
 from .errors import DataError, DetectorError
+from .evaluation import compare_reports
 from .jsonl import DEFAULT_ON_ERROR, filter_jsonl
 from .text import split_lines, strip_ending
 
@@ -362,28 +363,68 @@ def train_cmd(
             "--jobs", "-j", min=1, help="Cross-validation folds fitted at once, in processes (default: all cores)."
         ),
     ] = None,
+    with_default_corpus: Annotated[
+        bool,
+        typer.Option(
+            "--with-default-corpus",
+            help="Train on top of the shipped model's own training data (pages and line bank, packaged with "
+            "detector); cross-validation reports your documents apart.",
+        ),
+    ] = False,
+    weight: Annotated[
+        float,
+        typer.Option(
+            "--weight", min=0.0, help="With --with-default-corpus: how many corpus pages each of yours counts as."
+        ),
+    ] = 1.0,
+    small: Annotated[
+        bool,
+        typer.Option(
+            "--small", help="A quick, small model (few boosting rounds) for trials and tests; not for production."
+        ),
+    ] = False,
     quiet: QuietOpt = False,
 ) -> None:
     """Train a model on labelled documents, report cross-validation, save it.
 
-    Example: detector train training_data/docs --lines training_data/linebank -o model.joblib
+    Example: detector train my_pages/ --with-default-corpus --weight 5 -o my.joblib
     """
-    from .training import train
+    from .corpus import load_corpus
+    from .training import SMALL_MODEL, train
 
     def body() -> None:
         docs = load_dataset(*data)
         bank = load_dataset(*lines) if lines else []
+        base = load_corpus() if with_default_corpus else None
         held = sorted({part for d in docs for part in Path(d.source).parts if part in HELD_OUT_FOLDERS})
         if held:
             _err(
                 f"warning: training on documents under {', '.join(held)}/ (kept out of training to measure the "
                 "model); train on training_data/docs to keep them honest"
             )
-        det, report = train(docs, bank=bank, folds=folds, target_recall=target_recall, jobs=jobs, quiet=quiet)
+        params = SMALL_MODEL if small else {}
+        det, report = train(
+            docs,
+            bank=bank,
+            folds=folds,
+            target_recall=target_recall,
+            jobs=jobs,
+            quiet=quiet,
+            base=base,
+            weight=weight,
+            **params,
+        )
         det.save(output)
         if not quiet:
-            _err(f"trained on {len(docs):,} documents; threshold {det.threshold:.4f}; saved {output}")
+            extra = f" on top of the default corpus ({len(base.pages):,} pages)" if base is not None else ""
+            _err(f"trained on {len(docs):,} documents{extra}; threshold {det.threshold:.4f}; saved {output}")
         _print_report(report)
+        if "yours" in report:
+            o = report["yours"]
+            typer.echo(
+                f"your documents: editorial recall {o['editorial_recall']:.4f} (chars {o['editorial_char_recall']:.4f}), "
+                f"precision {o['editorial_precision']:.4f}, junk removed {o['junk_removal']:.4f}, {int(o['lines']):,} lines"
+            )
 
     _run(body)
 
@@ -391,7 +432,16 @@ def train_cmd(
 @app.command("evaluate")
 def evaluate_cmd(
     data: Annotated[list[Path], typer.Argument(help="Folders or files of labelled documents.")],
-    model: ModelOpt = None,
+    models: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Model file (.joblib or .skops); default: the embedded model. Repeat it to compare models side "
+            "by side on the same documents ('default' names the embedded one). Loading a joblib file runs code: "
+            "use only trusted files.",
+        ),
+    ] = None,
     threshold: ThresholdOpt = None,
     preset: PresetOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON.")] = False,
@@ -405,7 +455,7 @@ def evaluate_cmd(
 ) -> None:
     """Precision, recall and F1 per label, editorial recall, confusion matrix, per genre and language.
 
-    Example: detector evaluate training_data/holdout --model model.joblib --json
+    Example: detector evaluate training_data/holdout --model default --model my.joblib
     """
     from .evaluation import evaluate_detector
     from .training import evaluate_cv
@@ -414,7 +464,15 @@ def evaluate_cmd(
         docs = load_dataset(*data)
         if cross_validate:
             report = evaluate_cv(docs, threshold=threshold, quiet=quiet)
+        elif models and len(models) > 1:
+            reports = {
+                str(m): evaluate_detector(_detector(_model_path(m), threshold, None, preset), docs, quiet=quiet)
+                for m in models
+            }
+            typer.echo(json.dumps(reports, indent=2) if as_json else compare_reports(reports))
+            return
         else:
+            model = _model_path(models[0]) if models else None
             report = evaluate_detector(_detector(model, threshold, None, preset), docs, quiet=quiet)
         if as_json:
             typer.echo(json.dumps(report, indent=2))
@@ -422,6 +480,11 @@ def evaluate_cmd(
             _print_report(report)
 
     _run(body)
+
+
+def _model_path(path: Path) -> Path | None:
+    """``default`` names the embedded model."""
+    return None if str(path) == "default" else path
 
 
 def _print_report(report: dict[str, Any]) -> None:
@@ -468,6 +531,90 @@ def info_cmd(
             typer.echo(f"{key}: {value}")
         for name, p in presets.items():
             typer.echo(f"preset {name}: {describe_preset(p)}")
+
+    _run(body)
+
+
+@app.command("label")
+def label_cmd(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Text files, one document each, or JSONL files with --jsonl ('-': stdin)."),
+    ] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out-dir", "-o", help="Folder for the pre-labelled files, one per document.")
+    ] = Path("labelled"),
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="Inputs are JSON Lines: one document per record.")] = False,
+    field: Annotated[str, typer.Option("--field", help="With --jsonl: the text field (dotted paths work).")] = "text",
+    margin: Annotated[
+        float,
+        typer.Option("--margin", min=0.0, max=1.0, help="Mark with ? the lines scoring this close to the threshold."),
+    ] = 0.15,
+    genre: Annotated[str | None, typer.Option("--genre", help="Header '# genre:' of every file.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Header '# lang:' of every file.")] = None,
+    site: Annotated[
+        str | None, typer.Option("--site", help="Header '# site:' (pages of one site share a cross-validation fold).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace existing files (they may hold corrections).")] = False,
+    model: ModelOpt = None,
+    threshold: ThresholdOpt = None,
+    preset: PresetOpt = None,
+    encoding: EncodingOpt = textio.DEFAULT_ENCODING,
+    errors: ErrorsOpt = textio.DEFAULT_ERRORS,
+    quiet: QuietOpt = False,
+) -> None:
+    """Pre-label documents for training: the model's labels filled in, doubtful lines marked E? / P? / B?.
+
+    Correct the files in an editor, then train on them (the ? marks may stay).
+    Example: detector label pages/*.txt --site my-site -o labelled/ && detector train labelled/ --with-default-corpus -o my.joblib
+    """
+    from .labelling import documents_in, write_prelabelled
+
+    def body() -> None:
+        det = _detector(model, threshold, None, preset)
+        report = None if quiet else (lambda m: _err(f"warning: {m}"))
+        docs = (
+            doc
+            for name in _inputs(paths)
+            for doc in documents_in(name, jsonl=jsonl, field=field, encoding=encoding, errors=errors, report=report)
+        )
+        meta = {"genre": genre or "", "lang": lang or "", "site": site or ""}
+        summary = write_prelabelled(det, docs, out_dir, margin=margin, meta=meta, overwrite=force)
+        if not quiet:
+            _err(f"{summary.line()} into {out_dir}/")
+
+    _run(body)
+
+
+@app.command("explain")
+def explain_cmd(
+    path: Annotated[Path, typer.Argument(help="A text file, one document ('-': stdin).")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON record per line instead of a table.")] = False,
+    top: Annotated[int, typer.Option("--top", min=1, help="Features shown per direction.")] = 3,
+    model: ModelOpt = None,
+    threshold: ThresholdOpt = None,
+    preset: PresetOpt = None,
+    encoding: EncodingOpt = textio.DEFAULT_ENCODING,
+    errors: ErrorsOpt = textio.DEFAULT_ERRORS,
+) -> None:
+    """Why each line was kept or removed: score, the words and shape that pushed it, its context.
+
+    Example: detector explain page.txt | less -R
+    """
+    from .explain import explain, render
+
+    def body() -> None:
+        det = _detector(model, threshold, None, preset)
+        decoded = textio.read_text(str(path), encoding, errors)
+        if decoded.warning:
+            _err(f"warning: {decoded.warning}")
+        explained = explain(det, [strip_ending(x) for x in split_lines(decoded.text)], top=top)
+        with _output(None) as out:
+            if as_json:
+                for e in explained:
+                    out.write(json.dumps(e.to_record(), ensure_ascii=False) + "\n")
+            else:
+                render(explained, det.threshold, out)
 
     _run(body)
 

@@ -126,3 +126,35 @@ def threshold_for_char_recall(
     k = int(np.searchsorted(cum, target * cum[-1] - 1e-9))
     k = min(k, len(s) - 1)
     return float(min(np.nextafter(s[order][k], 1.0), 1.0))
+
+
+COMPARED = (
+    ("editorial_recall", "editorial line recall"),
+    ("editorial_char_recall", "editorial char recall"),
+    ("editorial_precision", "editorial precision"),
+    ("junk_removal", "junk lines removed"),
+    ("editorial_f1", "editorial F1"),
+)
+
+
+def compare_reports(reports: dict[str, dict[str, Any]]) -> str:
+    """Reports of several models on the same documents, side by side, with each one's change
+    against the first (what a retrain bought and what it cost)."""
+    names = list(reports)
+    width = max(12, *(len(n) for n in names))
+    rows = [f"{'':<24}" + "".join(f"{n:>{width + 2}}" for n in names)]
+    for key, title in COMPARED:
+        values = [reports[n]["overall"][key] for n in names]
+        cells = [f"{values[0]:>{width + 2}.4f}"]
+        cells += [f"{f'{v:.4f} ({v - values[0]:+.4f})':>{width + 2}}" for v in values[1:]]
+        rows.append(f"{title:<24}" + "".join(cells))
+    for key in ("by_genre", "by_lang"):
+        groups = sorted(set().union(*(reports[n].get(key, {}) for n in names)))
+        rows.append(f"{key.replace('by_', 'per ')}: editorial recall / junk removed")
+        for g in groups:
+            cells = []
+            for n in names:
+                m = reports[n].get(key, {}).get(g)
+                cells.append(f"{m['editorial_recall']:.3f} / {m['junk_removal']:.3f}" if m else "-")
+            rows.append(f"  {g:<22}" + "".join(f"{c:>{width + 2}}" for c in cells))
+    return "\n".join(rows)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 from sklearn.feature_extraction import FeatureHasher
@@ -22,6 +22,8 @@ from .features import SHAPE_NAMES, batch_line_features
 from .model import N_HASH_FEATURES, LineModel, _Linear, featurize
 
 DEFAULT_TOP = 3
+RENDER_WIDTH = 140  # when the output is not a terminal
+MAX_SHOWN_CHARS = 200
 CUE_PREFIX = "cue_"
 # The context columns shown, and how they read (the model's own names, made readable).
 CONTEXT_SHOWN = {
@@ -140,3 +142,32 @@ def explain(detector: Detector, lines: Sequence[str], top: int = DEFAULT_TOP) ->
             )
         )
     return out
+
+
+def render(explained: Sequence[Explanation], threshold: float, out: IO[str]) -> None:
+    """A table for a terminal (rich): one row per line, the evidence under it, removed lines in red."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=out, width=None if out.isatty() else RENDER_WIDTH)
+    table = Table(title=f"threshold {threshold:.3f} · score = P(not editorial)", show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("score", justify="right")
+    table.add_column("label")
+    table.add_column("line, then the evidence: words alone · pushes toward junk | toward editorial · context")
+    for e in explained:
+        where = next((k for k in ("in_main", "before_main", "after_main") if e.context.get(CONTEXT_SHOWN[k])), "")
+        prev, nxt = (f"{x:.2f}" if x is not None else "-" for x in e.neighbours)
+        pushes = " | ".join(
+            ", ".join(f"{n} {w:+.2f}" for n, w in side) or "-"
+            for side in (e.toward_junk, [(n, -w) for n, w in e.toward_editorial])
+        )
+        cell = Text(e.text if len(e.text) <= MAX_SHOWN_CHARS else e.text[:MAX_SHOWN_CHARS] + "…")
+        cell.append(
+            f"\nwords alone {e.lexical_score:.2f}, context alone {e.context_score:.2f} · {pushes} · "
+            f"{where.replace('_', ' ')}, neighbours {prev} / {nxt}",
+            style="dim",
+        )
+        table.add_row(str(e.line_no), f"{e.score:.3f}", e.label, cell, style=None if e.keep else "red")
+    console.print(table)

@@ -61,7 +61,8 @@ def set_field(record: dict[str, Any], path: str, value: Any) -> None:
     cur[parts[-1]] = value
 
 
-def _parse(raw: str, field_path: str) -> tuple[Any, str | None, str | None]:
+def parse_record(raw: str, field_path: str) -> tuple[Any, str | None, str | None]:
+    """A record, the string at ``field_path`` and the problem (None when all is well)."""
     try:
         record = json.loads(raw)
     except json.JSONDecodeError as exc:
@@ -142,7 +143,7 @@ def filter_jsonl(
             for raw in batch:
                 number += 1
                 if raw.strip():
-                    record, _, problem = _parse(raw, field_path)
+                    record, _, problem = parse_record(raw, field_path)
                     items.append((number, raw, record, problem))
             yield items, [None if p else get_field(r, field_path) for _, _, r, p in items]
 

@@ -10,14 +10,21 @@ byte for byte, so a file loads back to exactly the lines it was made from.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
+from . import textio
 from .classifier import BLANK, Detector, Verdict
 from .dataset import DEFAULT_CODES, UNSURE_MARK
+from .errors import InputError
+from .jsonl import parse_record
+from .text import split_lines, strip_ending
 
 DEFAULT_MARGIN = 0.15
 _CODE_OF = {name: code for code, name in DEFAULT_CODES.items()}
+_UNSAFE = re.compile(r"[^\w.-]+")
 
 
 @dataclass(frozen=True)
@@ -74,3 +81,92 @@ def _body(verdicts: Sequence[Verdict], threshold: float, margin: float) -> tuple
         unsure += bool(mark)
         out.append(f"{code_of(v.label)}{mark} {v.text}")
     return out, unsure
+
+
+@dataclass
+class LabelSummary:
+    """What :func:`write_prelabelled` did, for the one-line report."""
+
+    documents: int = 0
+    lines: int = 0
+    unsure: int = 0
+    skipped: int = 0
+    files: list[Path] = field(default_factory=list)
+
+    def line(self) -> str:
+        """One line for stderr."""
+        skipped = f", {self.skipped:,} malformed records skipped" if self.skipped else ""
+        return (
+            f"pre-labelled {self.documents:,} document{'s' if self.documents != 1 else ''}, {self.lines:,} lines, "
+            f"{self.unsure:,} marked {UNSURE_MARK}{skipped}"
+        )
+
+
+def _safe_name(text: str) -> str:
+    name = _UNSAFE.sub("-", text).strip("-.")
+    return name[:80] or "document"
+
+
+def documents_in(
+    name: str,
+    *,
+    jsonl: bool = False,
+    field: str = "text",
+    encoding: str = textio.DEFAULT_ENCODING,
+    errors: str = textio.DEFAULT_ERRORS,
+    report: Callable[[str], None] | None = None,
+) -> Iterator[tuple[str, list[str]]]:
+    """``(name, lines)`` of each document of an input: a text file is one document, a JSON
+    Lines file one per record (named ``<file>-<record number>``; malformed records reported
+    and skipped)."""
+    stem = _safe_name(Path(name).name.split(".")[0] if name != "-" else "stdin")
+    if not jsonl:
+        decoded = textio.read_text(name, encoding, errors)
+        if decoded.warning and report:
+            report(decoded.warning)
+        yield stem, [strip_ending(x) for x in split_lines(decoded.text)]
+        return
+    with textio.open_text_stream(name, encoding, errors) as stream:
+        number = 0
+        for raw in stream:
+            if not raw.strip():
+                continue
+            number += 1
+            _, value, problem = parse_record(raw, field)
+            if problem is not None or value is None:
+                if report:
+                    report(f"{textio.describe(name)}: record {number}: {problem}; skipped")
+                continue
+            yield f"{stem}-{number:05d}", [strip_ending(x) for x in split_lines(value)]
+
+
+def write_prelabelled(
+    detector: Detector,
+    documents: Iterable[tuple[str, list[str]]],
+    out_dir: Path,
+    *,
+    margin: float = DEFAULT_MARGIN,
+    meta: dict[str, str] | None = None,
+    overwrite: bool = False,
+) -> LabelSummary:
+    """One pre-labelled file per document in ``out_dir`` (``<name>.txt``).
+
+    Existing files are never replaced unless ``overwrite``: they may hold a person's corrections.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summary = LabelSummary()
+    for name, lines in documents:
+        path = out_dir / f"{name}.txt"
+        if path.exists() and not overwrite:
+            raise InputError(f"{path}: already exists and may hold corrections; remove it or pass --force")
+        done = prelabel(detector, lines, margin=margin, meta=meta)
+        if done.lines == 0:
+            summary.skipped += 1
+            continue
+        with textio.atomic_output(path) as f:
+            f.write(done.text)
+        summary.documents += 1
+        summary.lines += done.lines
+        summary.unsure += done.unsure
+        summary.files.append(path)
+    return summary

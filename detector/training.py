@@ -32,6 +32,8 @@ MODEL_PARAMS = (
     "blocks", "stage1", "stage1_words", "lexical", "affixes", "C", "lexical_C", "n_folds", "boost_iter", "learning_rate",
     "max_leaf_nodes", "max_iter", "random_state",
 )  # fmt: skip
+# ``detector train --small``: a model that trains in seconds, for trials and tests, not for use.
+SMALL_MODEL: dict[str, Any] = {"n_folds": 2, "boost_iter": 20, "max_iter": 30}
 SHORT_VIEWS_PER_PAGE = 2
 SHORT_VIEW_MAX_LINES = 6
 

@@ -1,0 +1,91 @@
+"""The retraining loop from the command line: pre-label, correct, retrain on top of the
+default corpus, compare models, and see why a line was removed."""
+
+import json
+
+import pytest
+
+from detector import load_dataset
+
+from .conftest import DATA
+from .test_cli import run
+
+
+@pytest.fixture
+def page(tmp_path):
+    path = tmp_path / "page.txt"
+    path.write_bytes((DATA / "pages" / "example-page.txt").read_bytes())
+    return path
+
+
+def test_label_writes_one_prelabelled_file_per_document_that_loads_back(page, tiny_model_file, tmp_path):
+    out = tmp_path / "labelled"
+    result = run("label", page, DATA / "labelling" / "odd-lines.txt", "--model", tiny_model_file, "-o", out,
+                 "--site", "harbour", "--lang", "en")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "pre-labelled 2 documents" in result.stderr
+    docs = {d.source.split("/")[-1]: d for d in load_dataset(out)}
+    assert set(docs) == {"page.txt", "odd-lines.txt"}
+    odd = (DATA / "labelling" / "odd-lines.txt").read_text(encoding="utf-8").split("\n")
+    assert docs["odd-lines.txt"].lines == [x for x in odd if x.strip()]
+    assert docs["page.txt"].meta["site"] == "harbour"
+
+
+def test_label_never_replaces_a_file_that_may_hold_corrections(page, tiny_model_file, tmp_path):
+    out = tmp_path / "labelled"
+    assert run("label", page, "--model", tiny_model_file, "-o", out, "-q").exit_code == 0
+    (out / "page.txt").write_text("# corrected by hand\nE Home\n", encoding="utf-8")
+    result = run("label", page, "--model", tiny_model_file, "-o", out)
+    assert result.exit_code == 1 and "already exists" in result.stderr
+    assert (out / "page.txt").read_text(encoding="utf-8") == "# corrected by hand\nE Home\n"
+    assert run("label", page, "--model", tiny_model_file, "-o", out, "--force", "-q").exit_code == 0
+
+
+def test_label_takes_a_jsonl_stream_and_skips_malformed_records(tiny_model_file, tmp_path):
+    src = tmp_path / "crawl.jsonl"
+    src.write_text(
+        json.dumps({"text": "Home\nThe council met on Tuesday and approved the budget."}) + "\n{oops\n"
+        + json.dumps({"text": "News\nA second page with one real sentence of text in it."}) + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    result = run("label", src, "--jsonl", "--model", tiny_model_file, "-o", tmp_path / "out")
+    assert result.exit_code == 0
+    assert "record 2" in result.stderr and "pre-labelled 2 documents" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["crawl-00001.txt", "crawl-00003.txt"]
+
+
+def test_explain_prints_one_record_per_line_with_its_evidence(page, tiny_model_file, tiny_detector):
+    result = run("explain", page, "--model", tiny_model_file, "--json")
+    assert result.exit_code == 0
+    records = [json.loads(x) for x in result.stdout.splitlines()]
+    verdicts = [v for v in tiny_detector.classify(page.read_text().splitlines()) if v.label != "blank"]
+    assert [r["label"] for r in records] == [v.label for v in verdicts]
+    assert all({"toward_junk", "toward_editorial", "context", "lexical_score"} <= set(r) for r in records)
+
+
+def test_explain_renders_a_table_for_people(page, tiny_model_file):
+    result = run("explain", page, "--model", tiny_model_file)
+    assert result.exit_code == 0 and "words alone" in result.stdout and "threshold" in result.stdout
+
+
+def test_evaluate_compares_two_models_side_by_side(tiny_model_file):
+    result = run("evaluate", DATA / "tiny", "--model", "default", "--model", tiny_model_file, "-q")
+    assert result.exit_code == 0, result.stderr
+    assert "junk lines removed" in result.stdout and str(tiny_model_file) in result.stdout
+    data = json.loads(run("evaluate", DATA / "tiny", "-m", "default", "-m", tiny_model_file, "-q", "--json").stdout)
+    assert set(data) == {"default", str(tiny_model_file)}
+
+
+@pytest.mark.slow
+def test_train_small_on_top_of_a_corpus_reports_your_documents_apart(tmp_path, monkeypatch):
+    from detector import corpus
+
+    tiny = load_dataset(DATA / "tiny")
+    monkeypatch.setattr(corpus, "load_corpus", lambda path=None: corpus.Corpus(tiny[:3], []))
+    model = tmp_path / "mine.joblib"
+    result = run("train", DATA / "tiny" / "harbour-news.txt", DATA / "tiny" / "bakery-blog.txt",
+                 "--with-default-corpus", "--weight", "4", "--small", "--folds", "2", "-o", model, "-q")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "your documents:" in result.stdout
+    info = json.loads(run("info", "--model", model, "--json").stdout)
+    assert info["default_corpus"]["your_pages"] == 2 and info["default_corpus"]["weight"] == 4.0
