@@ -233,10 +233,18 @@ class Detector:
     # -- classification ---------------------------------------------------------------------
     def classify(self, lines: Sequence[str]) -> list[Verdict]:
         """One verdict per line of ONE document (blank lines get label ``blank`` and are kept)."""
+        _check_lines(lines, "classify")
         return self.classify_many([lines])[0]
 
     def classify_many(self, documents: Sequence[Sequence[str]]) -> list[list[Verdict]]:
         """Verdicts for many documents in one batched model call (much faster than a loop)."""
+        if isinstance(documents, str):
+            raise TypeError(
+                "classify_many() takes a list of documents, each a list of lines; "
+                "for text, use filter_documents() or split it with str.splitlines()"
+            )
+        for doc in documents:
+            _check_lines(doc, "classify_many", " as a document")
         blank = [[is_blank(line) for line in doc] for doc in documents]
         content = [[line for line, b in zip(doc, bl) if not b] for doc, bl in zip(documents, blank)]
         proba = self._proba(content)
@@ -291,12 +299,17 @@ class Detector:
     # -- filtering --------------------------------------------------------------------------
     def filter_document(self, text: str) -> FilterResult:
         """Filter one document given as text; the kept lines come out byte for byte."""
+        _check_text(text, "filter_document")
         lines = split_lines(text)
         verdicts = self.classify([strip_ending(line) for line in lines])
         return self._result(lines, verdicts)
 
     def filter_documents(self, texts: Sequence[str]) -> list[FilterResult]:
         """:meth:`filter_document` for many documents, batched."""
+        if isinstance(texts, str):
+            raise TypeError("filter_documents() takes a list of texts; for one text, use filter_document()")
+        for t in texts:
+            _check_text(t, "filter_documents", " as a document")
         split = [split_lines(t) for t in texts]
         all_verdicts = self.classify_many([[strip_ending(x) for x in lines] for lines in split])
         return [self._result(lines, v) for lines, v in zip(split, all_verdicts)]
@@ -322,12 +335,31 @@ class Detector:
 
     def filter_text(self, text: str) -> str:
         """The text without its non-editorial lines (see :meth:`filter_document` for what went)."""
+        _check_text(text, "filter_text")
         return self.filter_document(text).text
 
     def filter_lines(self, lines: Sequence[str]) -> list[str]:
         """The kept lines of one document, unchanged, with sensible blank lines between them."""
+        _check_lines(lines, "filter_lines")
         verdicts = self.classify(lines)
         return [lines[i] for i in select_with_blanks(lines, [v.keep for v in verdicts])]
+
+
+def _check_lines(lines: Any, fn: str, what: str = "") -> None:
+    """A bare string would be read as one line per character: refuse it, saying what to pass."""
+    if isinstance(lines, str | bytes):
+        raise TypeError(
+            f"{fn}() takes the lines of a document (a list of str), not one {type(lines).__name__}{what}; "
+            "pass text.splitlines(), or use filter_text() for a whole text"
+        )
+
+
+def _check_text(text: Any, fn: str, what: str = "") -> None:
+    if not isinstance(text, str):
+        raise TypeError(
+            f"{fn}() takes a document's text (one str), not a {type(text).__name__}{what}; "
+            "join the lines with '\\n', or use filter_lines() for a list of lines"
+        )
 
 
 def _detector(threshold: float | None, model: Detector | str | Path | None, preset: str | None = None) -> Detector:

@@ -390,9 +390,11 @@ def train_cmd(
     Example: detector train my_pages/ --with-default-corpus --weight 5 -o my.joblib
     """
     from .corpus import load_corpus
+    from .persistence import check_model_path
     from .training import SMALL_MODEL, train
 
     def body() -> None:
+        check_model_path(output)  # before minutes of training, not after
         docs = load_dataset(*data)
         bank = load_dataset(*lines) if lines else []
         base = load_corpus() if with_default_corpus else None

@@ -21,12 +21,13 @@ import sklearn
 
 from ._version import __version__
 from .dataset import EDITORIAL
-from .errors import ModelError
+from .errors import DetectorError, ModelError
 from .model import LineModel
 
 FORMAT = "detector-model"
 FORMAT_VERSION = 2  # 2: lexical view, binary boosted stage, presets
 SKOPS_SUFFIX = ".skops"
+MODEL_SUFFIXES = (".joblib", SKOPS_SUFFIX)
 # Types a .skops model may hold without the user trusting them by hand.
 TRUSTED_MODULE_PREFIXES = ("detector.", "sklearn.", "numpy.", "scipy.", "builtins.", "collections.")
 RETRAIN = "retrain it with `detector train DATA -o MODEL`"
@@ -60,9 +61,26 @@ def _minor(version: str) -> str:
     return ".".join(version.split(".")[:2])
 
 
+def check_model_path(path: str | Path) -> Path:
+    """Refuse, before any long work, a place a model cannot be saved or loaded back from."""
+    path = Path(path)
+    if path.suffix not in MODEL_SUFFIXES:
+        raise DetectorError(
+            f"{path}: a model file is named .joblib or .skops (the safe format), not {path.suffix or 'without a suffix'}"
+        )
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise DetectorError(f"{path}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise DetectorError(f"{path}: cannot write in {parent}")
+    if path.exists() and not path.is_file():
+        raise DetectorError(f"{path}: exists and is not a file")
+    return path
+
+
 def save_model(model: LineModel, metadata: dict[str, Any], path: str | Path) -> None:
     """Write ``model`` with ``metadata`` atomically (joblib, or skops for a ``.skops`` name)."""
-    path = Path(path)
+    path = check_model_path(path)
     payload = {"format": FORMAT, "format_version": FORMAT_VERSION, "metadata": dict(metadata), "model": model}
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

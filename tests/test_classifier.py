@@ -156,3 +156,37 @@ def test_batch_size_never_changes_a_verdict(tiny_detector, monkeypatch):
     together = tiny_detector.classify_many(docs)
     monkeypatch.setattr(classifier, "BATCH_LINES", 10)
     assert tiny_detector.classify_many(docs) == together
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda d: d.classify("Home\nNews"),
+        lambda d: d.classify_many("Home\nNews"),
+        lambda d: d.classify_many(["Home\nNews"]),
+        lambda d: d.filter_lines("Home\nNews"),
+    ],
+)
+def test_a_bare_string_where_lines_belong_is_refused_with_what_to_pass(tiny_detector, call):
+    with pytest.raises(TypeError, match="splitlines|list of documents"):
+        call(tiny_detector)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda d: d.filter_text(["Home", "News"]),
+        lambda d: d.filter_document(["Home"]),
+        lambda d: d.filter_documents([["Home"]]),
+    ],
+)
+def test_lines_where_text_belongs_are_refused_with_what_to_pass(tiny_detector, call):
+    with pytest.raises(TypeError, match="filter_lines"):
+        call(tiny_detector)
+
+
+def test_the_module_shortcuts_refuse_the_wrong_shape_too(tiny_detector):
+    with pytest.raises(TypeError, match="splitlines"):
+        filter_lines("Home\nNews", model=tiny_detector)
+    with pytest.raises(TypeError, match="filter_lines"):
+        filter_text(["Home", "News"], model=tiny_detector)

@@ -89,3 +89,17 @@ def test_train_small_on_top_of_a_corpus_reports_your_documents_apart(tmp_path, m
     assert "your documents:" in result.stdout
     info = json.loads(run("info", "--model", model, "--json").stdout)
     assert info["default_corpus"]["your_pages"] == 2 and info["default_corpus"]["weight"] == 4.0
+
+
+@pytest.mark.parametrize("name", ["model.pkl", "model", "missing-folder/model.joblib"])
+def test_train_refuses_an_output_it_cannot_save_before_training(tmp_path, name, monkeypatch):
+    from detector import training
+
+    def never(*args, **kwargs):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(training, "train", never)
+    result = run("train", DATA / "tiny", "-o", tmp_path / name)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert ".joblib" in result.stderr or "does not exist" in result.stderr
