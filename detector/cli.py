@@ -253,12 +253,7 @@ def _filter_jsonl(
     grand = JsonlSummary()
     for name in names:
         label = textio.describe(name)
-        if name == "-":
-            stream: IO[str] = io.TextIOWrapper(
-                sys.stdin.buffer, encoding=encoding, errors=errors if errors != "strict" else "strict"
-            )
-        else:
-            stream = textio.open_text_stream(name, encoding, errors)
+        stream = textio.open_text_stream(name, encoding, errors)
         with stream:
             s = filter_jsonl(
                 stream,

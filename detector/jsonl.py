@@ -66,7 +66,7 @@ def parse_record(raw: str, field_path: str) -> tuple[Any, str | None, str | None
     try:
         record = json.loads(raw)
     except json.JSONDecodeError as exc:
-        return None, None, f"not valid JSON ({exc.msg} at column {exc.colno})"
+        return None, None, f"not valid JSON: {exc.msg} (column {exc.colno})"
     try:
         value = get_field(record, field_path)
     except KeyError:
@@ -134,16 +134,18 @@ def filter_jsonl(
     if on_error not in ON_ERROR:
         raise InputError(f"unknown --on-error {on_error!r}; choose one of {', '.join(ON_ERROR)}")
     summary = JsonlSummary()
-    number = 0
+    number = 0  # records are the non-blank lines, numbered from 1 in messages and in the summary
 
     def prepared() -> Iterator[tuple[list[tuple[int, str, Any, str | None]], list[str | None]]]:
         nonlocal number
         for batch in _batches(lines, batch_records):
             items = []
             for raw in batch:
-                number += 1
                 if raw.strip():
+                    number += 1
                     record, _, problem = parse_record(raw, field_path)
+                    if number == 1 and not isinstance(record, dict):
+                        raise InputError(_not_jsonl(source, raw, problem))
                     items.append((number, raw, record, problem))
             yield items, [None if p else get_field(r, field_path) for _, _, r, p in items]
 
@@ -174,7 +176,7 @@ def filter_jsonl(
     if jobs <= 1:
         for items, texts in prepared():
             consume(items, _clean_batch(detector, texts))
-        return summary
+        return _checked(summary, source, field_path)
     import multiprocessing as mp
 
     # Workers get the detector once, at start; batches carry only text.
@@ -187,4 +189,24 @@ def filter_jsonl(
                 consume(done_items, res.get())
         for done_items, res in queue:
             consume(done_items, res.get())
+    return _checked(summary, source, field_path)
+
+
+def _not_jsonl(source: str, raw: str, problem: str | None) -> str:
+    shown = raw.strip()[:40]
+    why = problem if problem and problem.startswith("not valid JSON") else "not a JSON object"
+    return (
+        f"{source}: record 1 is {why}; this is not JSON Lines (starts {shown!r}). "
+        "Give one JSON object per line, or drop --jsonl for plain text"
+    )
+
+
+def _checked(summary: JsonlSummary, source: str, field_path: str) -> JsonlSummary:
+    """A stream whose every record is malformed is not JSON Lines of this shape: say so."""
+    if summary.records and summary.errors == summary.records:
+        raise InputError(
+            f"{source}: all {summary.records:,} records are malformed; is this JSON Lines, and is the text "
+            f"under --field {field_path!r}?"
+        )
+    return summary
     return summary

@@ -47,29 +47,63 @@ def _open_error(name: str, exc: OSError) -> InputError:
     return InputError(f"{name}: cannot read ({exc.strerror or exc})")
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _peek(raw: Any, n: int) -> bytes:
+    """The first ``n`` bytes of a stream, left unread."""
+    if hasattr(raw, "peek"):
+        return bytes(raw.peek(n)[:n])
+    if raw.seekable():
+        pos = raw.tell()
+        head = raw.read(n)
+        raw.seek(pos)
+        return bytes(head)
+    return b""
+
+
+def open_binary_stream(path: str | Path) -> IO[bytes]:
+    """A byte stream over a file or stdin (``-``); gzip is unpacked when the bytes say so
+    (by their magic number, whatever the name), so ``cat x.jsonl.gz | detector …`` works."""
+    name = describe(path)
+    raw: Any
+    if str(path) == "-":
+        raw = sys.stdin.buffer
+    else:
+        p = Path(path)
+        if p.is_dir():
+            raise InputError(f"{name}: is a folder; give the files in it instead")
+        try:
+            raw = open(p, "rb")  # noqa: SIM115
+        except OSError as exc:
+            raise _open_error(name, exc) from None
+    if _peek(raw, 2) == GZIP_MAGIC:
+        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    return raw
+
+
 def open_text_stream(path: str | Path, encoding: str = DEFAULT_ENCODING, errors: str = DEFAULT_ERRORS) -> IO[str]:
-    """A text stream over a file (gzip unpacked by a ``.gz`` name), for reading line by line."""
-    p = Path(path)
-    if p.is_dir():
-        raise InputError(f"{path}: is a folder; give the files in it instead")
-    try:
-        raw: Any = gzip.open(p, "rb") if p.suffix == ".gz" else open(p, "rb")  # noqa: SIM115
-    except OSError as exc:
-        raise _open_error(str(path), exc) from None
-    return io.TextIOWrapper(raw, encoding=encoding, errors=errors)
+    """A text stream over a file or stdin, gzip unpacked by its magic bytes, for reading line by line."""
+    return io.TextIOWrapper(open_binary_stream(path), encoding=encoding, errors=errors)
 
 
 def read_bytes(path: str | Path) -> bytes:
-    """The bytes of a file or of stdin (``-``); gzip is unpacked by a ``.gz`` name."""
+    """The bytes of a file or of stdin (``-``); gzip is unpacked (by a ``.gz`` name or its magic bytes)."""
     name = describe(path)
     try:
         if str(path) == "-":
-            return sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read()
+            if data[:2] == GZIP_MAGIC:
+                try:
+                    return gzip.decompress(data)
+                except (OSError, EOFError) as exc:
+                    raise InputError(f"{name}: not a readable gzip stream ({exc})") from None
+            return data
         p = Path(path)
         if p.is_dir():
             raise InputError(f"{name}: is a folder; give the files in it instead")
         data = p.read_bytes()
-        if p.suffix == ".gz":
+        if p.suffix == ".gz" or data[:2] == GZIP_MAGIC:
             try:
                 data = gzip.decompress(data)
             except (OSError, EOFError) as exc:

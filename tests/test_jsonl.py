@@ -11,6 +11,7 @@ from detector import InputError
 from detector.cli import app
 from detector.jsonl import REMOVED_KEY, filter_jsonl
 
+from .conftest import DATA
 from .test_classifier import PAGE
 
 TEXT = "\n".join(PAGE)
@@ -86,3 +87,54 @@ def test_cli_jsonl_jobs_keep_order(tmp_path, tiny_model_file):
     two = CliRunner().invoke(app, ["filter", "--jsonl", str(src), "--model", str(tiny_model_file), "-q", "--jobs", "2"])
     assert two.exit_code == 0, two.stderr
     assert two.stdout == one.stdout
+
+
+JSONL_DATA = DATA / "jsonl"
+
+
+@pytest.mark.parametrize("on_error", ["pass", "skip", "fail"])
+def test_a_plain_text_file_is_not_json_lines_whatever_on_error_says(tiny_model_file, on_error):
+    result = CliRunner().invoke(
+        app,
+        [
+            "filter",
+            "--jsonl",
+            str(JSONL_DATA / "plain-text.txt"),
+            "--model",
+            str(tiny_model_file),
+            "--on-error",
+            on_error,
+        ],
+    )
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "not JSON Lines" in result.stderr and "plain-text.txt" in result.stderr
+
+
+def test_a_stream_whose_records_are_all_malformed_exits_1(tiny_model_file):
+    result = CliRunner().invoke(
+        app, ["filter", "--jsonl", str(JSONL_DATA / "wrong-field.jsonl"), "-m", str(tiny_model_file)]
+    )
+    assert result.exit_code == 1
+    assert "all 2 records are malformed" in result.stderr and "--field 'text'" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["one-bad-record.jsonl.gz", "gzip-without-suffix.jsonl"])
+def test_gzip_is_recognised_by_its_bytes_on_stdin_and_in_files(tiny_model_file, name):
+    plain = CliRunner().invoke(
+        app, ["filter", "--jsonl", str(JSONL_DATA / "one-bad-record.jsonl"), "-m", str(tiny_model_file), "-q"]
+    )
+    data = (JSONL_DATA / name).read_bytes()
+    piped = CliRunner().invoke(app, ["filter", "--jsonl", "-m", str(tiny_model_file), "-q"], input=data)
+    named = CliRunner().invoke(app, ["filter", "--jsonl", str(JSONL_DATA / name), "-m", str(tiny_model_file), "-q"])
+    assert plain.exit_code == piped.exit_code == named.exit_code == 0
+    assert piped.stdout == named.stdout == plain.stdout and piped.stdout.startswith('{"text"')
+
+
+def test_record_numbers_count_non_blank_records_in_warnings_and_summary(tiny_model_file):
+    result = CliRunner().invoke(
+        app, ["filter", "--jsonl", str(JSONL_DATA / "one-bad-record.jsonl"), "-m", str(tiny_model_file)]
+    )
+    assert result.exit_code == 0
+    assert "record 2: not valid JSON: " in result.stderr and "at at" not in result.stderr
+    assert "3 records" in result.stderr
