@@ -22,7 +22,7 @@ from .decision import decide
 from .errors import DataError
 from .evaluation import evaluate_predictions, threshold_for_char_recall, threshold_for_recall
 from .model import FeatureBatch, LineModel, featurize
-from .progress import progress
+from .progress import note, progress
 
 CV_FOLDS = 5
 TARGET_EDITORIAL_RECALL = 0.985
@@ -168,7 +168,9 @@ def cross_validated_scores(
         tasks.append((train_docs, test_idx))
     out: list[np.ndarray] = [np.zeros((0, 0))] * n_pages
     model: LineModel | None = None
-    with progress("cross-validating" + (" and fitting" if final else ""), len(tasks), quiet=quiet) as advance:
+    what = f"{n_folds}-fold cross-validation" + (" and the final fit" if final else "")
+    note(f"{what}: {len(tasks)} model fits in {min(jobs, len(tasks))} process(es)", quiet=quiet)
+    with progress("model fits", len(tasks), quiet=quiet, plain=True) as advance:
         if jobs > 1:
             from joblib import Parallel, delayed
 
@@ -265,6 +267,7 @@ def train(
         docs = [*base.pages, *yours]
         bank = [*base.bank, *bank]
         weights = [1.0] * len(base.pages) + [float(weight)] * len(yours)
+    note(f"featurising {len(docs):,} documents and {sum(len(d.lines) for d in bank):,} line-bank lines", quiet=quiet)
     data = TrainingSet.build(docs, bank, weights=weights)
     labels = data.labels
     jobs = default_jobs() if jobs is None else jobs
@@ -326,6 +329,7 @@ def evaluate_cv(
 
     Without ``threshold`` the threshold is chosen as :func:`train` would choose it.
     """
+    note(f"featurising {len(docs):,} documents", quiet=quiet)
     data = TrainingSet.build(docs)
     labels = data.labels
     probas, _ = cross_validated_scores(data, folds=folds, jobs=default_jobs() if jobs is None else jobs, quiet=quiet)

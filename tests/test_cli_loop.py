@@ -103,3 +103,13 @@ def test_train_refuses_an_output_it_cannot_save_before_training(tmp_path, name, 
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1
     assert ".joblib" in result.stderr or "does not exist" in result.stderr
+
+
+@pytest.mark.slow
+def test_training_reports_plain_progress_lines_when_stderr_is_not_a_terminal(tmp_path):
+    result = run("train", DATA / "tiny", "--small", "--folds", "2", "--jobs", "1", "-o", tmp_path / "m.joblib")
+    assert result.exit_code == 0, result.stderr
+    assert "featurising 5 documents" in result.stderr
+    assert "model fits: 3 of 3 done, elapsed" in result.stderr
+    quiet = run("train", DATA / "tiny", "--small", "--folds", "2", "--jobs", "1", "-o", tmp_path / "q.joblib", "-q")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
