@@ -1,8 +1,9 @@
 """The ``detector`` command: a thin typer layer over the library.
 
-Each command parses its options, calls one library function and formats the result. Library
-errors become one line on stderr and exit code 1; usage errors exit 2; a closed output pipe
-ends quietly with 0.
+Each command parses its options, calls one library function and formats the result. Exit
+codes: 0 done; 1 bad data, files or models (one line on stderr per problem); 2 a usage error
+(an unknown option, an option value out of range or not among its choices), as click reports
+them; 130 interrupted. A closed output pipe ends quietly with 0.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Annotated, Any, TypeVar
+from typing import IO, Annotated, Any, Literal, TypeVar
 
 import typer
 
@@ -24,7 +25,7 @@ from .classifier import Detector, FilterResult
 from .dataset import load_dataset
 from .errors import DataError, DetectorError
 from .evaluation import compare_reports
-from .jsonl import DEFAULT_ON_ERROR, filter_jsonl
+from .jsonl import filter_jsonl
 from .text import split_lines, strip_ending
 
 app = typer.Typer(
@@ -36,6 +37,11 @@ app = typer.Typer(
 )
 T = TypeVar("T")
 MAX_PROBLEMS_SHOWN = 50
+# Choices are types, so that typer refuses a wrong value as a usage error (exit 2).
+Preset = Literal["safe", "balanced", "strict", "extracted"]
+ErrorPolicy = Literal["surrogateescape", "replace", "ignore", "strict"]
+OnError = Literal["pass", "skip", "fail"]
+ScoreFormat = Literal["tsv", "jsonl"]
 HELD_OUT_FOLDERS = frozenset({"holdout", "promo-dev"})  # our measuring sets: never train on them
 
 ModelOpt = Annotated[
@@ -43,20 +49,27 @@ ModelOpt = Annotated[
     typer.Option(
         "--model",
         "-m",
+        metavar="FILE",
         help="Model file (.joblib or .skops); default: the embedded model. Loading a joblib file runs code: use only trusted files.",
     ),
 ]
 ThresholdOpt = Annotated[
     float | None,
     typer.Option(
-        "--threshold", "-t", min=0.0, max=1.0, help="Remove lines scoring at or above this (default: the model's)."
+        "--threshold",
+        "-t",
+        metavar="0..1",
+        min=0.0,
+        max=1.0,
+        help="Remove lines scoring at or above this (default: the model's).",
     ),
 ]
 KeepOpt = Annotated[
-    list[str] | None, typer.Option("--keep", "-k", help="A label to keep (repeatable); default: editorial.")
+    list[str] | None,
+    typer.Option("--keep", "-k", metavar="LABEL", help="A label to keep (repeatable); default: editorial."),
 ]
 PresetOpt = Annotated[
-    str | None,
+    Preset | None,
     typer.Option(
         "--preset",
         "-p",
@@ -67,13 +80,16 @@ PresetOpt = Annotated[
 ThreadsOpt = Annotated[
     int,
     typer.Option(
-        "--threads", min=1, help="Threads inside one model call (default 1; use processes, --jobs, to scale)."
+        "--threads",
+        metavar="N",
+        min=1,
+        help="Threads inside one model call (default 1; use processes, --jobs, to scale).",
     ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary on stderr.")]
-EncodingOpt = Annotated[str, typer.Option("--encoding", help="Input encoding.")]
+EncodingOpt = Annotated[str, typer.Option("--encoding", metavar="NAME", help="Input encoding.")]
 ErrorsOpt = Annotated[
-    str,
+    ErrorPolicy,
     typer.Option(
         "--errors",
         help="On undecodable bytes: surrogateescape (keep them byte for byte), replace, ignore or strict (stop).",
@@ -169,10 +185,11 @@ def _write_removed(sink: Any, name: str, result: FilterResult) -> None:
 @app.command("filter")
 def filter_cmd(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Text files, one document each ('-' or nothing: stdin).")
+        list[Path] | None,
+        typer.Argument(metavar="FILE", help="Text files, one document each ('-' or nothing: stdin)."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.")
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout.")
     ] = None,
     model: ModelOpt = None,
     threshold: ThresholdOpt = None,
@@ -181,11 +198,16 @@ def filter_cmd(
     threads: ThreadsOpt = 1,
     removed: Annotated[
         Path | None,
-        typer.Option("--removed", help="Write every removed line (file, line, label, score, text) as JSONL here."),
+        typer.Option(
+            "--removed", metavar="FILE", help="Write every removed line (file, line, label, score, text) as JSONL here."
+        ),
     ] = None,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="Input is JSON Lines; clean --field of each record.")] = False,
     field: Annotated[
-        str, typer.Option("--field", help="With --jsonl: the text field (dotted paths like content.text work).")
+        str,
+        typer.Option(
+            "--field", metavar="NAME", help="With --jsonl: the text field (dotted paths like content.text work)."
+        ),
     ] = "text",
     annotate: Annotated[
         bool,
@@ -194,13 +216,17 @@ def filter_cmd(
         ),
     ] = False,
     on_error: Annotated[
-        str, typer.Option("--on-error", help="With --jsonl, for a malformed record: pass (unchanged), skip, or fail.")
-    ] = DEFAULT_ON_ERROR,
+        OnError,
+        typer.Option(
+            "--on-error",
+            help="With --jsonl, for a malformed record: pass (unchanged), skip, or fail.",
+        ),
+    ] = "pass",
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="With --jsonl: worker processes (order is kept).")
+        int, typer.Option("--jobs", "-j", metavar="N", min=1, help="With --jsonl: worker processes (order is kept).")
     ] = 1,
     encoding: EncodingOpt = textio.DEFAULT_ENCODING,
-    errors: ErrorsOpt = textio.DEFAULT_ERRORS,
+    errors: ErrorsOpt = "surrogateescape",
     quiet: QuietOpt = False,
 ) -> None:
     """Print the documents without their junk lines.
@@ -275,16 +301,17 @@ def _filter_jsonl(
 @app.command("score")
 def score_cmd(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Text files, one document each ('-' or nothing: stdin).")
+        list[Path] | None,
+        typer.Argument(metavar="FILE", help="Text files, one document each ('-' or nothing: stdin)."),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="tsv or jsonl.")] = "tsv",
+    fmt: Annotated[ScoreFormat, typer.Option("--format", "-f", help="tsv or jsonl.")] = "tsv",
     model: ModelOpt = None,
     threshold: ThresholdOpt = None,
     preset: PresetOpt = None,
     keep: KeepOpt = None,
     threads: ThreadsOpt = 1,
     encoding: EncodingOpt = textio.DEFAULT_ENCODING,
-    errors: ErrorsOpt = textio.DEFAULT_ERRORS,
+    errors: ErrorsOpt = "surrogateescape",
     quiet: QuietOpt = False,
 ) -> None:
     """One record per input line: document, line number, label, score, keep, text.
@@ -293,8 +320,6 @@ def score_cmd(
     """
 
     def body() -> None:
-        if fmt not in ("tsv", "jsonl"):
-            raise DetectorError(f"unknown --format {fmt!r}; choose tsv or jsonl")
         det = _detector(model, threshold, keep, preset, threads)
         with _output(None) as out:
             writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
@@ -330,15 +355,23 @@ def score_cmd(
 
 @app.command("train")
 def train_cmd(
-    data: Annotated[list[Path], typer.Argument(help="Folders or files of labelled documents (.txt, .jsonl).")],
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="Where to save the model (.joblib, or .skops for the safe format).")
+    data: Annotated[
+        list[Path], typer.Argument(metavar="PATH", help="Folders or files of labelled documents (.txt, .jsonl).")
     ],
-    folds: Annotated[int, typer.Option("--folds", min=2, help="Cross-validation folds, grouped by site.")] = 5,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Where to save the model (.joblib, or .skops for the safe format)."
+        ),
+    ],
+    folds: Annotated[
+        int, typer.Option("--folds", metavar="N", min=2, help="Cross-validation folds, grouped by site.")
+    ] = 5,
     target_recall: Annotated[
         float,
         typer.Option(
             "--target-recall",
+            metavar="0.5..1",
             min=0.5,
             max=1.0,
             help="Editorial line recall the threshold must reach in cross-validation.",
@@ -348,6 +381,7 @@ def train_cmd(
         list[Path] | None,
         typer.Option(
             "--lines",
+            metavar="PATH",
             help="A line bank: files of stand-alone labelled lines (same format) that only the lexical view "
             "learns from (repeatable).",
         ),
@@ -355,7 +389,11 @@ def train_cmd(
     jobs: Annotated[
         int | None,
         typer.Option(
-            "--jobs", "-j", min=1, help="Cross-validation folds fitted at once, in processes (default: all cores)."
+            "--jobs",
+            "-j",
+            metavar="N",
+            min=1,
+            help="Cross-validation folds fitted at once, in processes (default: all cores).",
         ),
     ] = None,
     with_default_corpus: Annotated[
@@ -369,7 +407,10 @@ def train_cmd(
     weight: Annotated[
         float,
         typer.Option(
-            "--weight", min=0.0, help="With --with-default-corpus: how many corpus pages each of yours counts as."
+            "--weight",
+            metavar="W",
+            min=0.0,
+            help="With --with-default-corpus: how many corpus pages each of yours counts as.",
         ),
     ] = 1.0,
     small: Annotated[
@@ -382,7 +423,9 @@ def train_cmd(
 ) -> None:
     """Train a model on labelled documents, report cross-validation, save it.
 
-    Example: detector train my_pages/ --with-default-corpus --weight 5 -o my.joblib
+    Example: detector train training_data/docs --lines training_data/linebank -o model.joblib
+
+    On top of the shipped corpus: detector train my_pages/ --with-default-corpus --weight 5 -o my.joblib
     """
     from .corpus import load_corpus
     from .persistence import check_model_path
@@ -428,12 +471,13 @@ def train_cmd(
 
 @app.command("evaluate")
 def evaluate_cmd(
-    data: Annotated[list[Path], typer.Argument(help="Folders or files of labelled documents.")],
+    data: Annotated[list[Path], typer.Argument(metavar="PATH", help="Folders or files of labelled documents.")],
     models: Annotated[
         list[Path] | None,
         typer.Option(
             "--model",
             "-m",
+            metavar="FILE",
             help="Model file (.joblib or .skops); default: the embedded model. Repeat it to compare models side "
             "by side on the same documents ('default' names the embedded one). Loading a joblib file runs code: "
             "use only trusted files.",
@@ -536,28 +580,42 @@ def info_cmd(
 def label_cmd(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Text files, one document each, or JSONL files with --jsonl ('-': stdin)."),
+        typer.Argument(metavar="FILE", help="Text files, one document each, or JSONL files with --jsonl ('-': stdin)."),
     ] = None,
     out_dir: Annotated[
-        Path, typer.Option("--out-dir", "-o", help="Folder for the pre-labelled files, one per document.")
+        Path,
+        typer.Option("--out-dir", "-o", metavar="DIR", help="Folder for the pre-labelled files, one per document."),
     ] = Path("labelled"),
     jsonl: Annotated[bool, typer.Option("--jsonl", help="Inputs are JSON Lines: one document per record.")] = False,
-    field: Annotated[str, typer.Option("--field", help="With --jsonl: the text field (dotted paths work).")] = "text",
+    field: Annotated[
+        str, typer.Option("--field", metavar="NAME", help="With --jsonl: the text field (dotted paths work).")
+    ] = "text",
     margin: Annotated[
         float,
-        typer.Option("--margin", min=0.0, max=1.0, help="Mark with ? the lines scoring this close to the threshold."),
+        typer.Option(
+            "--margin",
+            metavar="0..1",
+            min=0.0,
+            max=1.0,
+            help="Mark with ? the lines scoring this close to the threshold.",
+        ),
     ] = 0.15,
-    genre: Annotated[str | None, typer.Option("--genre", help="Header '# genre:' of every file.")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Header '# lang:' of every file.")] = None,
+    genre: Annotated[
+        str | None, typer.Option("--genre", metavar="NAME", help="Header '# genre:' of every file.")
+    ] = None,
+    lang: Annotated[str | None, typer.Option("--lang", metavar="CODE", help="Header '# lang:' of every file.")] = None,
     site: Annotated[
-        str | None, typer.Option("--site", help="Header '# site:' (pages of one site share a cross-validation fold).")
+        str | None,
+        typer.Option(
+            "--site", metavar="NAME", help="Header '# site:' (pages of one site share a cross-validation fold)."
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace existing files (they may hold corrections).")] = False,
     model: ModelOpt = None,
     threshold: ThresholdOpt = None,
     preset: PresetOpt = None,
     encoding: EncodingOpt = textio.DEFAULT_ENCODING,
-    errors: ErrorsOpt = textio.DEFAULT_ERRORS,
+    errors: ErrorsOpt = "surrogateescape",
     quiet: QuietOpt = False,
 ) -> None:
     """Pre-label documents for training: the model's labels filled in, doubtful lines marked E? / P? / B?.
@@ -585,14 +643,14 @@ def label_cmd(
 
 @app.command("explain")
 def explain_cmd(
-    path: Annotated[Path, typer.Argument(help="A text file, one document ('-': stdin).")],
+    path: Annotated[Path, typer.Argument(metavar="FILE", help="A text file, one document ('-': stdin).")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON record per line instead of a table.")] = False,
-    top: Annotated[int, typer.Option("--top", min=1, help="Features shown per direction.")] = 3,
+    top: Annotated[int, typer.Option("--top", metavar="N", min=1, help="Features shown per direction.")] = 3,
     model: ModelOpt = None,
     threshold: ThresholdOpt = None,
     preset: PresetOpt = None,
     encoding: EncodingOpt = textio.DEFAULT_ENCODING,
-    errors: ErrorsOpt = textio.DEFAULT_ERRORS,
+    errors: ErrorsOpt = "surrogateescape",
 ) -> None:
     """Why each line was kept or removed: score, the words and shape that pushed it, its context.
 

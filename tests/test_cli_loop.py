@@ -113,3 +113,37 @@ def test_training_reports_plain_progress_lines_when_stderr_is_not_a_terminal(tmp
     assert "model fits: 3 of 3 done, elapsed" in result.stderr
     quiet = run("train", DATA / "tiny", "--small", "--folds", "2", "--jobs", "1", "-o", tmp_path / "q.joblib", "-q")
     assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_the_clis_choices_are_the_librarys():
+    from typing import get_args
+
+    from detector import classifier, cli, jsonl, textio
+
+    assert set(get_args(cli.Preset)) == set(classifier.PRESETS)
+    assert set(get_args(cli.OnError)) == set(jsonl.ON_ERROR)
+    assert set(get_args(cli.ErrorPolicy)) == set(textio.ERROR_POLICIES)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["score", "--format", "xml", "x.txt"],
+        ["filter", "--threshold", "1.5", "x.txt"],
+        ["filter", "--preset", "nope", "x.txt"],
+        ["filter", "--jsonl", "--on-error", "ignore", "x.jsonl"],
+        ["filter", "--errors", "sloppy", "x.txt"],
+    ],
+)
+def test_usage_errors_exit_2_as_click_does(args):
+    assert run(*args).exit_code == 2
+
+
+def test_bad_files_exit_1(tmp_path):
+    assert run("filter", tmp_path / "missing.txt").exit_code == 1
+    assert run("train", DATA / "bad" / "unknown-label.txt", "-o", tmp_path / "m.joblib").exit_code == 1
+
+
+def test_help_shows_readable_metavars():
+    text = run("filter", "--help").stdout
+    assert "--threshold 0..1" in text and "--model FILE" in text and "<float range>" not in text
