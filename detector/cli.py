@@ -171,15 +171,34 @@ def _inputs(paths: list[Path] | None) -> list[str]:
     return [str(p) for p in paths] if paths else ["-"]
 
 
+DOCUMENT_SEPARATOR = "\n"  # a blank line between documents that share one output stream
+
+
+def _stdin_hint(names: list[str], quiet: bool, interactive: bool | None = None) -> None:
+    """On a terminal, say that stdin is being read rather than waiting in silence."""
+    if interactive is None:
+        interactive = sys.stdin.isatty()
+    if "-" in names and interactive and not quiet:
+        _err("reading stdin; type or paste the text, then Ctrl-D to end (or give file names)")
+
+
+def _output_names(names: list[str], out_dir: Path) -> list[Path]:
+    """One output file per input, under its own name; refuse two inputs of the same name."""
+    targets = [out_dir / ("stdin.txt" if n == "-" else Path(n).name) for n in names]
+    seen: dict[Path, str] = {}
+    for n, t in zip(names, targets):
+        if t in seen:
+            raise DetectorError(f"{n} and {seen[t]} would both be written to {t}; give inputs with distinct names")
+        seen[t] = n
+    if out_dir.exists() and not out_dir.is_dir():
+        raise DetectorError(f"{out_dir}: exists and is not a folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return targets
+
+
 def _write_removed(sink: Any, name: str, result: FilterResult) -> None:
     for r in result.removed:
-        sink.write(
-            json.dumps(
-                {"file": name, "line": r.line_no, "label": r.label, "score": round(r.score, 4), "text": r.text},
-                ensure_ascii=False,
-            )
-            + "\n"
-        )
+        sink.write(json.dumps({"file": name, **r.to_record()}, ensure_ascii=False) + "\n")
 
 
 @app.command("filter")
@@ -190,6 +209,16 @@ def filter_cmd(
     ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout.")
+    ] = None,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--output-dir",
+            "-d",
+            metavar="DIR",
+            help="Write one cleaned file per input here, under the input's name (on stdout, documents are "
+            "separated by a blank line).",
+        ),
     ] = None,
     model: ModelOpt = None,
     threshold: ThresholdOpt = None,
@@ -237,26 +266,44 @@ def filter_cmd(
     def body() -> None:
         det = _detector(model, threshold, keep, preset, threads)
         names = _inputs(paths)
+        _stdin_hint(names, quiet)
+        if output_dir is not None and (output is not None or jsonl):
+            raise typer.BadParameter(
+                "--output-dir writes one file per input; it goes with neither --output nor --jsonl"
+            )
+        targets = _output_names(names, output_dir) if output_dir is not None else None
         with contextlib.ExitStack() as stack:
-            out = stack.enter_context(_output(output))
+            out = stack.enter_context(_output(output)) if targets is None else None
             audit = stack.enter_context(textio.atomic_output(removed)) if removed else None
             if jsonl:
+                assert out is not None
                 _filter_jsonl(det, names, out, field, annotate, on_error, jobs, encoding, errors, quiet)
                 return
             total = gone = 0
-            for name in names:
+            for k, name in enumerate(names):
                 decoded = textio.read_text(name, encoding, errors)
                 if decoded.warning and not quiet:
                     _err(f"warning: {decoded.warning}")
                 result = det.filter_document(decoded.text)
-                out.write(result.text)
+                if targets is not None:
+                    with textio.atomic_output(targets[k]) as f:
+                        f.write(result.text)
+                else:
+                    assert out is not None
+                    if k:  # documents on one stream are separated by a blank line
+                        out.write(DOCUMENT_SEPARATOR)
+                    out.write(result.text)
+                    if len(names) > 1 and result.text and not result.text.endswith(("\n", "\r")):
+                        out.write("\n")
                 total += result.n_lines
                 gone += len(result.removed)
                 if audit is not None:
                     _write_removed(audit, textio.describe(name), result)
             if not quiet:
+                where = f" into {output_dir}/" if output_dir is not None else ""
                 _err(
-                    f"removed {gone:,} of {total:,} lines from {len(names):,} document{'s' if len(names) != 1 else ''}"
+                    f"removed {gone:,} of {total:,} lines from {len(names):,} "
+                    f"document{'s' if len(names) != 1 else ''}{where}"
                 )
 
     _run(body)

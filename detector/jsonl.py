@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from .classifier import Detector
+from .classifier import Detector, RemovedLine
 from .errors import InputError
 
 ON_ERROR = ("fail", "skip", "pass")
@@ -168,9 +168,7 @@ def filter_jsonl(
             summary.lines_removed += len(removed)
             set_field(record, field_path, text)
             if annotate:
-                record[REMOVED_KEY] = [
-                    {"line": n, "text": t, "label": lab, "score": round(s, 4)} for n, t, lab, s in removed
-                ]
+                record[REMOVED_KEY] = [RemovedLine(*r).to_record() for r in removed]
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     if jobs <= 1:

@@ -147,3 +147,60 @@ def test_bad_files_exit_1(tmp_path):
 def test_help_shows_readable_metavars():
     text = run("filter", "--help").stdout
     assert "--threshold 0..1" in text and "--model FILE" in text and "<float range>" not in text
+
+
+@pytest.fixture
+def two_pages(tmp_path):
+    a, b = tmp_path / "in" / "a.txt", tmp_path / "in" / "b.txt"
+    a.parent.mkdir()
+    a.write_bytes((DATA / "pages" / "example-page.txt").read_bytes())
+    b.write_text("Home\nThe council met on Tuesday and approved the budget for the harbour wall.", encoding="utf-8")
+    return a, b
+
+
+def test_several_documents_on_stdout_are_separated_by_a_blank_line(two_pages, tiny_model_file, tiny_detector):
+    a, b = two_pages
+    result = run("filter", a, b, "--model", tiny_model_file, "-q")
+    first = tiny_detector.filter_text(a.read_text(encoding="utf-8"))
+    second = tiny_detector.filter_text(b.read_text(encoding="utf-8"))
+    assert result.exit_code == 0
+    assert first.endswith("\n")
+    assert result.stdout == first + "\n" + second + ("\n" if second and not second.endswith("\n") else "")
+
+
+def test_output_dir_writes_one_cleaned_file_per_input(two_pages, tiny_model_file, tiny_detector, tmp_path):
+    a, b = two_pages
+    out = tmp_path / "clean"
+    result = run("filter", a, b, "--model", tiny_model_file, "--output-dir", out)
+    assert result.exit_code == 0 and "into" in result.stderr
+    for src in (a, b):
+        assert (out / src.name).read_text(encoding="utf-8") == tiny_detector.filter_text(
+            src.read_text(encoding="utf-8")
+        )
+    assert result.stdout == ""
+
+
+def test_output_dir_refuses_two_inputs_of_the_same_name(two_pages, tiny_model_file, tmp_path):
+    a, _ = two_pages
+    twin = tmp_path / "other" / "a.txt"
+    twin.parent.mkdir()
+    twin.write_text("Home\n", encoding="utf-8")
+    result = run("filter", a, twin, "--model", tiny_model_file, "--output-dir", tmp_path / "clean")
+    assert result.exit_code == 1 and "would both be written" in result.stderr
+    assert not (tmp_path / "clean" / "a.txt").exists()
+
+
+def test_output_dir_goes_with_neither_output_nor_jsonl(two_pages, tmp_path):
+    a, _ = two_pages
+    assert run("filter", a, "--output-dir", tmp_path / "d", "-o", tmp_path / "x.txt").exit_code == 2
+
+
+def test_reading_stdin_on_a_terminal_says_so(capsys):
+    from detector.cli import _stdin_hint
+
+    _stdin_hint(["-"], quiet=False, interactive=True)
+    assert "reading stdin" in capsys.readouterr().err
+    _stdin_hint(["-"], quiet=False, interactive=False)
+    _stdin_hint(["-"], quiet=True, interactive=True)
+    _stdin_hint(["a.txt"], quiet=False, interactive=True)
+    assert capsys.readouterr().err == ""
