@@ -4,13 +4,16 @@ DATA ?= training_data/docs
 LINES ?= training_data/linebank
 MODEL := detector/models/default.joblib
 
-.PHONY: install test lint model bench bench-quick gate
+.PHONY: install test test-fast lint model bench bench-quick gate
 
 install:  ## the package, its tests' needs and every integration extra
 	$(PYTHON) -m pip install -e '.[dev,scrapy,datatrove,spark]'
 
-test:
+test:  ## every test, as CI runs them
 	$(PYTHON) -m pytest
+
+test-fast:  ## everything but the tests that train models, start a JVM or run subprocesses
+	$(PYTHON) -m pytest -m "not slow"
 
 lint:
 	$(PYTHON) -m ruff check detector tests bench

@@ -29,4 +29,7 @@ class MissingExtraError(DetectorError, ImportError):
     """An optional integration's dependency is not installed."""
 
     def __init__(self, package: str, extra: str) -> None:
-        super().__init__(f"{package} is not installed; install the extra with: pip install 'detector[{extra}]'")
+        super().__init__(
+            f"{package} is not installed; install the extra from the detector checkout with: "
+            f"pip install '.[{extra}]' (or 'detector[{extra}]' where detector is installed from an index)"
+        )

@@ -156,6 +156,7 @@ def test_score_jsonl_records(page, tiny_model_file):
     assert {"document", "line", "label", "score", "keep", "text"} <= set(records[0])
 
 
+@pytest.mark.slow
 def test_train_then_info_then_evaluate(tmp_path):
     model = tmp_path / "m.joblib"
     trained = run("train", DATA / "tiny", "-o", model, "--folds", "2", "--quiet")
@@ -192,6 +193,7 @@ def test_full_disk_gives_one_line_and_exit_1(page, tiny_model_file, how):
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
 
 
+@pytest.mark.slow
 def test_train_reads_a_line_bank_and_warns_about_held_out_folders(tmp_path):
     held = tmp_path / "holdout"
     shutil.copytree(DATA / "tiny", held)

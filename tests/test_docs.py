@@ -12,7 +12,7 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 
 def test_every_command_is_documented_in_the_readme():
     commands = {c.name or c.callback.__name__ for c in app.registered_commands}
-    assert commands == {"filter", "score", "train", "evaluate", "info"}
+    assert commands == {"filter", "score", "train", "evaluate", "info", "label", "explain"}
     for name in commands:
         assert f"detector {name}" in README, name
 
@@ -20,7 +20,7 @@ def test_every_command_is_documented_in_the_readme():
 def test_every_public_name_is_exported_and_documented():
     for name in detector.__all__:
         assert hasattr(detector, name)
-    for name in ("Detector", "filter_text", "filter_lines", "classify", "load_dataset"):
+    for name in ("Detector", "filter_text", "filter_lines", "classify", "load_dataset", "explain", "prelabel"):
         assert re.search(rf"\b{name}\b", README), name
 
 

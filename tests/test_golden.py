@@ -119,6 +119,7 @@ def _command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "detector"]
 
 
+@pytest.mark.slow
 def test_installed_command_filters_a_file_for_real():
     page = DATA / "pages" / "example-page.txt"
     done = subprocess.run([*_command(), "filter", str(page)], capture_output=True, text=True, timeout=120)
@@ -127,6 +128,7 @@ def test_installed_command_filters_a_file_for_real():
     assert "removed" in done.stderr
 
 
+@pytest.mark.slow
 def test_closed_pipe_ends_quietly_with_status_0():
     page = (DATA / "pages" / "example-page.txt").read_text(encoding="utf-8")
     big = (page + "\n") * 3000

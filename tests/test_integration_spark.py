@@ -8,6 +8,9 @@ import shutil
 
 import pytest
 
+# A Spark session starts a JVM: every test here is slow.
+pytestmark = pytest.mark.slow
+
 pd = pytest.importorskip("pandas")
 pytest.importorskip("pyarrow")
 pytest.importorskip("pyspark")

@@ -79,6 +79,7 @@ def test_cli_jsonl_with_gzip_in_and_out(tmp_path, tiny_model_file, tiny_detector
     assert "record 2: not valid JSON" in result.stderr
 
 
+@pytest.mark.slow
 def test_cli_jsonl_jobs_keep_order(tmp_path, tiny_model_file):
     lines = [json.dumps({"id": i, "text": TEXT}) for i in range(40)]
     src = tmp_path / "in.jsonl"

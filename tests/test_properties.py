@@ -75,6 +75,7 @@ def test_batched_and_single_document_verdicts_agree(tiny_detector, docs):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=400))
+@pytest.mark.slow
 def test_cli_never_shows_a_traceback_whatever_the_bytes(tiny_model_file, tmp_path, data):
     path = tmp_path / "in.txt"
     path.write_bytes(data)

@@ -1,5 +1,7 @@
 """Training helpers: short views cut from pages keep their labels and their page's fold group."""
 
+import pytest
+
 from detector.training import SHORT_VIEW_MAX_LINES, _groups, short_views
 
 
@@ -24,6 +26,7 @@ def test_short_views_are_deterministic_and_share_their_page_group(tiny_docs):
         assert g == index[v.source.split("#")[0]]
 
 
+@pytest.mark.slow
 def test_train_fits_the_final_model_on_pages_and_their_short_views(tiny_docs, monkeypatch):
     from detector import training
     from detector.model import LineModel
@@ -41,6 +44,7 @@ def test_train_fits_the_final_model_on_pages_and_their_short_views(tiny_docs, mo
     assert 0.0 <= det.threshold <= 1.0 and report["overall"]["lines"] == sum(len(d.lines) for d in tiny_docs)
 
 
+@pytest.mark.slow
 def test_cross_validation_featurises_each_document_once(tiny_docs, monkeypatch):
     from detector import model, training
 
@@ -56,6 +60,7 @@ def test_cross_validation_featurises_each_document_once(tiny_docs, monkeypatch):
     assert calls == [len(tiny_docs) + len(short_views(tiny_docs))]
 
 
+@pytest.mark.slow
 def test_a_line_bank_trains_the_lexical_view_only(tiny_docs):
     from detector import training
     from detector.dataset import Document
@@ -87,6 +92,7 @@ def test_jsonl_documents_group_by_their_site_or_alone(tmp_path):
     assert len({groups[0], groups[2], groups[3]}) == 3
 
 
+@pytest.mark.slow
 def test_training_on_top_of_a_base_corpus_weighs_and_reports_your_pages_apart(tiny_docs, monkeypatch):
     from detector import training
     from detector.corpus import Corpus
