@@ -22,6 +22,7 @@ lint:
 
 model:  ## rebuild the embedded default model from training_data/ (deterministic), then choose its thresholds
 	$(PYTHON) -m detector train $(DATA) --lines $(LINES) -o $(MODEL)
+	$(PYTHON) -m detector.corpus $(DATA) $(LINES)
 	$(PYTHON) -c "from detector.persistence import write_checksum; write_checksum('$(MODEL)')"
 	$(PYTHON) -m pip install -q -r bench/requirements.txt
 	$(PYTHON) -m bench.calibrate $(MODEL)
