@@ -126,3 +126,26 @@ def test_embedded_model_checksum_mismatch_is_detected(tiny_model_file, tmp_path,
     (tmp_path / "default.joblib.sha256").write_text("0" * 64 + "  default.joblib\n")
     with pytest.raises(ModelError, match="SHA-256 does not match"):
         persistence.load_default()
+
+
+def test_the_packaged_corpus_is_what_the_shipped_model_was_trained_on():
+    from detector import Detector
+    from detector.corpus import load_corpus
+    from detector.dataset import dataset_sha256
+
+    corpus = load_corpus()
+    meta = Detector.default().metadata
+    assert dataset_sha256(corpus.pages) == meta["training_data_sha256"]
+    assert dataset_sha256(corpus.bank) == meta["line_bank_sha256"]
+
+
+def test_the_packaged_corpus_is_the_repositorys_training_data():
+    from detector import load_dataset
+    from detector.corpus import load_corpus
+    from detector.dataset import dataset_sha256
+
+    from .conftest import REPO
+
+    corpus = load_corpus()
+    assert dataset_sha256(corpus.pages) == dataset_sha256(load_dataset(REPO / "training_data" / "docs"))
+    assert dataset_sha256(corpus.bank) == dataset_sha256(load_dataset(REPO / "training_data" / "linebank"))
