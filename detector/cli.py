@@ -187,6 +187,8 @@ def _output_names(names: list[str], out_dir: Path) -> list[Path]:
     targets = [out_dir / ("stdin.txt" if n == "-" else Path(n).name) for n in names]
     seen: dict[Path, str] = {}
     for n, t in zip(names, targets):
+        if n != "-" and t.exists() and t.resolve() == Path(n).resolve():
+            raise DetectorError(f"{n}: --output-dir would write over this input; choose another folder")
         if t in seen:
             raise DetectorError(f"{n} and {seen[t]} would both be written to {t}; give inputs with distinct names")
         seen[t] = n
@@ -327,7 +329,7 @@ def _filter_jsonl(
     for name in names:
         label = textio.describe(name)
         stream = textio.open_text_stream(name, encoding, errors)
-        with stream:
+        with stream, textio.stream_errors(name):
             s = filter_jsonl(
                 stream,
                 out,
@@ -448,7 +450,8 @@ def train_cmd(
         typer.Option(
             "--with-default-corpus",
             help="Train on top of the shipped model's own training data (pages and line bank, packaged with "
-            "detector); cross-validation reports your documents apart.",
+            "detector), keeping its threshold and presets (chosen on real pages); cross-validation reports your "
+            "documents apart.",
         ),
     ] = False,
     weight: Annotated[
@@ -499,6 +502,7 @@ def train_cmd(
             quiet=quiet,
             base=base,
             weight=weight,
+            operating_points=Detector.default().metadata if base is not None else None,
             **params,
         )
         det.save(output)

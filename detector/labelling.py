@@ -126,7 +126,7 @@ def documents_in(
             report(decoded.warning)
         yield stem, [strip_ending(x) for x in split_lines(decoded.text)]
         return
-    with textio.open_text_stream(name, encoding, errors) as stream:
+    with textio.open_text_stream(name, encoding, errors) as stream, textio.stream_errors(name):
         number = 0
         for raw in stream:
             if not raw.strip():

@@ -12,6 +12,7 @@ import io
 import os
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -80,6 +81,16 @@ def open_binary_stream(path: str | Path) -> IO[bytes]:
     if _peek(raw, 2) == GZIP_MAGIC:
         return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
     return raw
+
+
+@contextmanager
+def stream_errors(name: str) -> Iterator[None]:
+    """Turn a damaged compressed stream, found while reading, into one line naming the input
+    (a truncated gzip file otherwise surfaces as EOFError, which click reports as 'Aborted!')."""
+    try:
+        yield
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise InputError(f"{describe(name)}: not a readable gzip stream, truncated or damaged ({exc})") from None
 
 
 def open_text_stream(path: str | Path, encoding: str = DEFAULT_ENCODING, errors: str = DEFAULT_ERRORS) -> IO[str]:

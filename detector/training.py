@@ -250,6 +250,7 @@ def train(
     quiet: bool = False,
     base: Corpus | None = None,
     weight: float = 1.0,
+    operating_points: dict[str, Any] | None = None,
     **params: Any,
 ) -> tuple[Detector, dict[str, Any]]:
     """Cross-validate, choose the threshold, fit on everything; return the detector and its report.
@@ -260,6 +261,9 @@ def train(
     With ``base`` (e.g. :func:`detector.corpus.load_corpus`, the shipped model's own training
     data), ``docs`` are trained on top of it, each counting ``weight`` times a base page, and
     the report's ``yours`` part gives the cross-validated figures of ``docs`` alone.
+    ``operating_points`` (the metadata of the model the base corpus trained, e.g. the shipped
+    one's) hands its threshold and presets, chosen on real pages, to the new model; the
+    cross-validated threshold is recorded beside them.
     """
     yours = list(docs)
     weights: list[float] | None = None
@@ -313,6 +317,14 @@ def train(
         },
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
+    if operating_points is not None and "threshold" in operating_points:
+        metadata["threshold"] = float(operating_points["threshold"])
+        metadata["presets"] = operating_points.get("presets") or presets
+        metadata["threshold_source"] = {
+            "method": "inherited from the model the base corpus trained (its threshold and presets were chosen "
+            "on real pages); the cross-validated threshold is cv_threshold",
+            "inherited": operating_points.get("threshold_source"),
+        }
     return Detector.from_model(model, metadata), validation
 
 

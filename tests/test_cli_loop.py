@@ -204,3 +204,11 @@ def test_reading_stdin_on_a_terminal_says_so(capsys):
     _stdin_hint(["-"], quiet=True, interactive=True)
     _stdin_hint(["a.txt"], quiet=False, interactive=True)
     assert capsys.readouterr().err == ""
+
+
+def test_output_dir_never_writes_over_an_input(two_pages, tiny_model_file):
+    a, _ = two_pages
+    before = a.read_bytes()
+    result = run("filter", a, "--model", tiny_model_file, "--output-dir", a.parent)
+    assert result.exit_code == 1 and "write over this input" in result.stderr
+    assert a.read_bytes() == before

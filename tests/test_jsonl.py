@@ -139,3 +139,11 @@ def test_record_numbers_count_non_blank_records_in_warnings_and_summary(tiny_mod
     assert result.exit_code == 0
     assert "record 2: not valid JSON: " in result.stderr and "at at" not in result.stderr
     assert "3 records" in result.stderr
+
+
+def test_a_truncated_gzip_stream_is_one_line_naming_the_input(tiny_model_file):
+    result = CliRunner().invoke(
+        app, ["filter", "--jsonl", str(JSONL_DATA / "truncated.jsonl.gz"), "-m", str(tiny_model_file)]
+    )
+    assert result.exit_code == 1
+    assert "truncated.jsonl.gz: not a readable gzip stream" in result.stderr and "Aborted" not in result.output
