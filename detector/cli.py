@@ -207,7 +207,7 @@ def _write_removed(sink: Any, name: str, result: FilterResult) -> None:
 def filter_cmd(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="FILE", help="Text files, one document each ('-' or nothing: stdin)."),
+        typer.Argument(hidden=True, metavar="FILE", help="Text files, one document each ('-' or nothing: stdin)."),
     ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", metavar="FILE", help="Write here (atomically) instead of stdout.")
@@ -261,6 +261,8 @@ def filter_cmd(
     quiet: QuietOpt = False,
 ) -> None:
     """Print the documents without their junk lines.
+
+    FILE: text files, one document each ('-' or nothing: stdin).
 
     Example: detector filter page.txt --removed removed.jsonl
     """
@@ -351,7 +353,7 @@ def _filter_jsonl(
 def score_cmd(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="FILE", help="Text files, one document each ('-' or nothing: stdin)."),
+        typer.Argument(hidden=True, metavar="FILE", help="Text files, one document each ('-' or nothing: stdin)."),
     ] = None,
     fmt: Annotated[ScoreFormat, typer.Option("--format", "-f", help="tsv or jsonl.")] = "tsv",
     model: ModelOpt = None,
@@ -364,6 +366,8 @@ def score_cmd(
     quiet: QuietOpt = False,
 ) -> None:
     """One record per input line: document, line number, label, score, keep, text.
+
+    FILE: text files, one document each ('-' or nothing: stdin).
 
     Example: detector score page.txt --format jsonl
     """
@@ -405,7 +409,8 @@ def score_cmd(
 @app.command("train")
 def train_cmd(
     data: Annotated[
-        list[Path], typer.Argument(metavar="PATH", help="Folders or files of labelled documents (.txt, .jsonl).")
+        list[Path],
+        typer.Argument(hidden=True, metavar="PATH", help="Folders or files of labelled documents (.txt, .jsonl)."),
     ],
     output: Annotated[
         Path,
@@ -473,6 +478,8 @@ def train_cmd(
 ) -> None:
     """Train a model on labelled documents, report cross-validation, save it.
 
+    PATH: folders or files of labelled documents (.txt, .jsonl).
+
     Example: detector train training_data/docs --lines training_data/linebank -o model.joblib
 
     On top of the shipped corpus: detector train my_pages/ --with-default-corpus --weight 5 -o my.joblib
@@ -522,7 +529,9 @@ def train_cmd(
 
 @app.command("evaluate")
 def evaluate_cmd(
-    data: Annotated[list[Path], typer.Argument(metavar="PATH", help="Folders or files of labelled documents.")],
+    data: Annotated[
+        list[Path], typer.Argument(hidden=True, metavar="PATH", help="Folders or files of labelled documents.")
+    ],
     models: Annotated[
         list[Path] | None,
         typer.Option(
@@ -546,6 +555,8 @@ def evaluate_cmd(
     quiet: QuietOpt = False,
 ) -> None:
     """Precision, recall and F1 per label, editorial recall, confusion matrix, per genre and language.
+
+    PATH: folders or files of labelled documents (.txt, .jsonl).
 
     Example: detector evaluate training_data/holdout --model default --model my.joblib
     """
@@ -631,7 +642,9 @@ def info_cmd(
 def label_cmd(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(metavar="FILE", help="Text files, one document each, or JSONL files with --jsonl ('-': stdin)."),
+        typer.Argument(
+            hidden=True, metavar="FILE", help="Text files, one document each, or JSONL files with --jsonl ('-': stdin)."
+        ),
     ] = None,
     out_dir: Annotated[
         Path,
@@ -671,6 +684,8 @@ def label_cmd(
 ) -> None:
     """Pre-label documents for training: the model's labels filled in, doubtful lines marked E? / P? / B?.
 
+    FILE: text files, one document each, or JSONL files with --jsonl ('-': stdin).
+
     Correct the files in an editor, then train on them (the ? marks may stay).
     Example: detector label pages/*.txt --site my-site -o labelled/ && detector train labelled/ --with-default-corpus -o my.joblib
     """
@@ -694,7 +709,7 @@ def label_cmd(
 
 @app.command("explain")
 def explain_cmd(
-    path: Annotated[Path, typer.Argument(metavar="FILE", help="A text file, one document ('-': stdin).")],
+    path: Annotated[Path, typer.Argument(hidden=True, metavar="FILE", help="A text file, one document ('-': stdin).")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON record per line instead of a table.")] = False,
     top: Annotated[int, typer.Option("--top", metavar="N", min=1, help="Features shown per direction.")] = 3,
     model: ModelOpt = None,
@@ -704,6 +719,8 @@ def explain_cmd(
     errors: ErrorsOpt = "surrogateescape",
 ) -> None:
     """Why each line was kept or removed: score, the words and shape that pushed it, its context.
+
+    FILE: a text file, one document ('-': stdin).
 
     Example: detector explain page.txt | less -R
     """

@@ -69,6 +69,15 @@ def short_views(docs: Sequence[Document], seed: int = 0) -> list[Document]:
     return out
 
 
+SITES_NEEDED = "cross-validation needs documents from at least two sites (give them different '# site:')"
+
+
+def _check_sites(docs: Sequence[Document]) -> None:
+    """Fail before any featurising when cross-validation cannot split the documents."""
+    if len(set(_groups(docs).tolist())) < 2:
+        raise DataError([SITES_NEEDED])
+
+
 def _groups(docs: Sequence[Document]) -> np.ndarray:
     """One cross-validation group per site; a document without a site is a group of its own."""
     names = [d.meta.get("site") or d.meta.get(VIEW_OF) or d.source for d in docs]
@@ -158,7 +167,7 @@ def cross_validated_scores(
     page_groups = data.groups[:n_pages]
     n_folds = min(folds, len(set(page_groups.tolist())))
     if n_folds < 2:
-        raise DataError(["cross-validation needs documents from at least two sites (give them different '# site:')"])
+        raise DataError([SITES_NEEDED])
     tasks: list[tuple[np.ndarray, np.ndarray | None]] = []
     if final:  # the longest fit goes first
         tasks.append((np.arange(len(data.groups)), None))
@@ -271,6 +280,7 @@ def train(
         docs = [*base.pages, *yours]
         bank = [*base.bank, *bank]
         weights = [1.0] * len(base.pages) + [float(weight)] * len(yours)
+    _check_sites(docs)
     note(f"featurising {len(docs):,} documents and {sum(len(d.lines) for d in bank):,} line-bank lines", quiet=quiet)
     data = TrainingSet.build(docs, bank, weights=weights)
     labels = data.labels
@@ -341,6 +351,7 @@ def evaluate_cv(
 
     Without ``threshold`` the threshold is chosen as :func:`train` would choose it.
     """
+    _check_sites(docs)
     note(f"featurising {len(docs):,} documents", quiet=quiet)
     data = TrainingSet.build(docs)
     labels = data.labels

@@ -144,9 +144,12 @@ def test_bad_files_exit_1(tmp_path):
     assert run("train", DATA / "bad" / "unknown-label.txt", "-o", tmp_path / "m.joblib").exit_code == 1
 
 
-def test_help_shows_readable_metavars():
-    text = run("filter", "--help").stdout
-    assert "--threshold 0..1" in text and "--model FILE" in text and "<float range>" not in text
+@pytest.mark.parametrize("command", ["filter", "score", "train", "evaluate", "label", "explain"])
+def test_help_shows_readable_metavars(command):
+    text = run(command, "--help").stdout
+    assert "--model FILE" in text or command == "train"
+    assert "FILE:" in text or "PATH:" in text  # what the positional arguments take, in words
+    assert not any(t in text for t in ("<float range>", "<list[Path]>", "<path>", "<int range>"))
 
 
 @pytest.fixture
@@ -212,3 +215,11 @@ def test_output_dir_never_writes_over_an_input(two_pages, tiny_model_file):
     result = run("filter", a, "--model", tiny_model_file, "--output-dir", a.parent)
     assert result.exit_code == 1 and "write over this input" in result.stderr
     assert a.read_bytes() == before
+
+
+def test_training_on_one_jsonl_document_is_one_line_not_a_traceback(tmp_path):
+    src = tmp_path / "one.jsonl"
+    src.write_text(json.dumps({"lines": ["Home", "A paragraph of text."], "labels": ["B", "E"]}) + "\n")
+    result = run("train", src, "-o", tmp_path / "m.joblib")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "at least two sites" in result.stderr
