@@ -333,6 +333,13 @@ class Detector:
             log.debug("removed %d of %d lines", len(removed), len(lines))
         return FilterResult("".join(lines[i] for i in chosen), removed, len(lines))
 
+    def filter_html(self, html: str) -> FilterResult:
+        """Filter a raw HTML page: its text as a naive scraper prints it (html-text, the
+        ``html`` extra), then :meth:`filter_document`."""
+        from .html_input import html_to_text
+
+        return self.filter_document(html_to_text(html))
+
     def filter_text(self, text: str) -> str:
         """The text without its non-editorial lines (see :meth:`filter_document` for what went)."""
         _check_text(text, "filter_text")

@@ -234,6 +234,13 @@ def filter_cmd(
         ),
     ] = None,
     jsonl: Annotated[bool, typer.Option("--jsonl", help="Input is JSON Lines; clean --field of each record.")] = False,
+    html: Annotated[
+        bool,
+        typer.Option(
+            "--html",
+            help="Inputs are raw HTML pages: turned into lines with html-text (the 'html' extra), then filtered.",
+        ),
+    ] = False,
     field: Annotated[
         str,
         typer.Option(
@@ -271,6 +278,8 @@ def filter_cmd(
         det = _detector(model, threshold, keep, preset, threads)
         names = _inputs(paths)
         _stdin_hint(names, quiet)
+        if html and jsonl:
+            raise typer.BadParameter("--html reads HTML files; for HTML inside JSON Lines records, extract it first")
         if output_dir is not None and (output is not None or jsonl):
             raise typer.BadParameter(
                 "--output-dir writes one file per input; it goes with neither --output nor --jsonl"
@@ -288,7 +297,7 @@ def filter_cmd(
                 decoded = textio.read_text(name, encoding, errors)
                 if decoded.warning and not quiet:
                     _err(f"warning: {decoded.warning}")
-                result = det.filter_document(decoded.text)
+                result = det.filter_html(decoded.text) if html else det.filter_document(decoded.text)
                 if targets is not None:
                     with textio.atomic_output(targets[k]) as f:
                         f.write(result.text)
