@@ -14,7 +14,7 @@ from .errors import MissingExtraError
 def html_to_text(html: str) -> str:
     """The visible text of an HTML page, a block element a line (html-text, layout guessed).
 
-    >>> html_to_text("<nav><a>Home</a></nav><h1>Title</h1><p>First paragraph.</p>")
+    >>> html_to_text("<nav><a>Home</a></nav><h1>Title</h1><p>First paragraph.</p>")  # doctest: +SKIP
     'Home\\n\\nTitle\\n\\nFirst paragraph.'
     """
     try:
