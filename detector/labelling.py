@@ -119,7 +119,8 @@ def documents_in(
     """``(name, lines)`` of each document of an input: a text file is one document, a JSON
     Lines file one per record (named ``<file>-<record number>``; malformed records reported
     and skipped)."""
-    stem = _safe_name(Path(name).name.split(".")[0] if name != "-" else "stdin")
+    path = Path(name.removesuffix(".gz"))
+    stem = _safe_name(path.stem if name != "-" else "stdin")
     if not jsonl:
         decoded = textio.read_text(name, encoding, errors)
         if decoded.warning and report:
@@ -149,14 +150,17 @@ def write_prelabelled(
     meta: dict[str, str] | None = None,
     overwrite: bool = False,
 ) -> LabelSummary:
-    """One pre-labelled file per document in ``out_dir`` (``<name>.txt``).
+    """One pre-labelled file per document in ``out_dir`` (``<name>.txt``; a name met twice in
+    one run, such as two inputs called ``page.txt`` in different folders, gets ``-2``, ``-3``).
 
     Existing files are never replaced unless ``overwrite``: they may hold a person's corrections.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = LabelSummary()
+    used: dict[str, int] = {}
     for name, lines in documents:
-        path = out_dir / f"{name}.txt"
+        used[name] = used.get(name, 0) + 1
+        path = out_dir / (f"{name}.txt" if used[name] == 1 else f"{name}-{used[name]}.txt")
         if path.exists() and not overwrite:
             raise InputError(f"{path}: already exists and may hold corrections; remove it or pass --force")
         done = prelabel(detector, lines, margin=margin, meta=meta)

@@ -223,3 +223,15 @@ def test_training_on_one_jsonl_document_is_one_line_not_a_traceback(tmp_path):
     result = run("train", src, "-o", tmp_path / "m.joblib")
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "at least two sites" in result.stderr
+
+
+def test_label_gives_inputs_of_the_same_name_files_of_their_own(tiny_model_file, tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "page.v1.txt").write_text(f"Home\nA page from folder {folder}.\n", encoding="utf-8")
+    out = tmp_path / "labelled"
+    result = run(
+        "label", tmp_path / "a" / "page.v1.txt", tmp_path / "b" / "page.v1.txt", "-m", tiny_model_file, "-o", out
+    )
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["page.v1-2.txt", "page.v1.txt"]
