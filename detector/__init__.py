@@ -16,6 +16,7 @@ from .dataset import Document, load_dataset
 from .errors import DataError, DetectorError, InputError, ModelError
 from .explain import Explanation, explain
 from .labelling import prelabel
+from .sitememory import SiteMemory
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
@@ -30,6 +31,7 @@ __all__ = [
     "ModelError",
     "RemovedLine",
     "Settings",
+    "SiteMemory",
     "Verdict",
     "__version__",
     "classify",

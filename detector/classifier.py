@@ -20,11 +20,13 @@ from .decision import decide
 from .errors import DetectorError
 from .model import LineModel
 from .persistence import LoadedModel, base_metadata, load_default, load_model, save_model
+from .sitememory import SiteMemory, host_of
 from .text import is_blank, select_with_blanks, split_lines, strip_ending
 
 log = logging.getLogger(__name__)
 
 BLANK = "blank"
+SITE_CHROME = "site-chrome"  # the label of a line that site memory removed as its host's chrome
 DEFAULT_KEEP: frozenset[str] = frozenset({EDITORIAL})
 
 
@@ -231,13 +233,29 @@ class Detector:
         save_model(self._loaded.model, self._loaded.metadata, path)
 
     # -- classification ---------------------------------------------------------------------
-    def classify(self, lines: Sequence[str]) -> list[Verdict]:
-        """One verdict per line of ONE document (blank lines get label ``blank`` and are kept)."""
-        _check_lines(lines, "classify")
-        return self.classify_many([lines])[0]
+    def classify(
+        self, lines: Sequence[str], *, site: str | None = None, memory: SiteMemory | None = None
+    ) -> list[Verdict]:
+        """One verdict per line of ONE document (blank lines get label ``blank`` and are kept).
 
-    def classify_many(self, documents: Sequence[Sequence[str]]) -> list[list[Verdict]]:
-        """Verdicts for many documents in one batched model call (much faster than a loop)."""
+        With ``memory`` and ``site`` (the page's URL or host), lines that recur on the host's
+        earlier pages are removed as chrome (label ``site-chrome``), and the page is remembered.
+        """
+        _check_lines(lines, "classify")
+        return self.classify_many([lines], sites=None if site is None else [site], memory=memory)[0]
+
+    def classify_many(
+        self,
+        documents: Sequence[Sequence[str]],
+        *,
+        sites: Sequence[str | None] | None = None,
+        memory: SiteMemory | None = None,
+    ) -> list[list[Verdict]]:
+        """Verdicts for many documents in one batched model call (much faster than a loop).
+
+        ``sites`` (one URL or host per document, or None) and ``memory``: see :meth:`classify`;
+        the memory sees the documents in the order given.
+        """
         if isinstance(documents, str):
             raise TypeError(
                 "classify_many() takes a list of documents, each a list of lines; "
@@ -262,6 +280,10 @@ class Detector:
                 verdicts.append(Verdict(line, label, score, label in keep))
                 k += 1
             out.append(verdicts)
+        if memory is not None and sites is not None:
+            if len(sites) != len(out):
+                raise ValueError(f"{len(sites)} sites for {len(out)} documents")
+            out = [v if site is None else site_revised(v, site, memory) for v, site in zip(out, sites)]
         return out
 
     def _proba(self, docs: Sequence[Sequence[str]]) -> np.ndarray:
@@ -297,48 +319,40 @@ class Detector:
         return out
 
     # -- filtering --------------------------------------------------------------------------
-    def filter_document(self, text: str) -> FilterResult:
-        """Filter one document given as text; the kept lines come out byte for byte."""
+    def filter_document(self, text: str, *, site: str | None = None, memory: SiteMemory | None = None) -> FilterResult:
+        """Filter one document given as text; the kept lines come out byte for byte.
+
+        ``site`` and ``memory``: remove the host's recurring chrome (see :meth:`classify`).
+        """
         _check_text(text, "filter_document")
         lines = split_lines(text)
-        verdicts = self.classify([strip_ending(line) for line in lines])
-        return self._result(lines, verdicts)
+        verdicts = self.classify([strip_ending(line) for line in lines], site=site, memory=memory)
+        return build_result(lines, verdicts)
 
-    def filter_documents(self, texts: Sequence[str]) -> list[FilterResult]:
+    def filter_documents(
+        self,
+        texts: Sequence[str],
+        *,
+        sites: Sequence[str | None] | None = None,
+        memory: SiteMemory | None = None,
+    ) -> list[FilterResult]:
         """:meth:`filter_document` for many documents, batched."""
         if isinstance(texts, str):
             raise TypeError("filter_documents() takes a list of texts; for one text, use filter_document()")
         for t in texts:
             _check_text(t, "filter_documents", " as a document")
         split = [split_lines(t) for t in texts]
-        all_verdicts = self.classify_many([[strip_ending(x) for x in lines] for lines in split])
-        return [self._result(lines, v) for lines, v in zip(split, all_verdicts)]
+        all_verdicts = self.classify_many(
+            [[strip_ending(x) for x in lines] for lines in split], sites=sites, memory=memory
+        )
+        return [build_result(lines, v) for lines, v in zip(split, all_verdicts)]
 
-    @staticmethod
-    def _result(lines: list[str], verdicts: list[Verdict]) -> FilterResult:
-        chosen = select_with_blanks([v.text for v in verdicts], [v.keep for v in verdicts])
-        # A line ending in a bare CR followed by a blank LF line would read back as one CRLF
-        # line: drop such a blank (it was never next to that line in the input).
-        chosen = [
-            i
-            for k, i in enumerate(chosen)
-            if not (k and lines[i] == "\n" and chosen[k - 1] != i - 1 and lines[chosen[k - 1]].endswith("\r"))
-        ]
-        removed = [
-            RemovedLine(i + 1, v.text, v.label, v.score)
-            for i, v in enumerate(verdicts)
-            if not v.keep and v.label != BLANK
-        ]
-        if removed:
-            log.debug("removed %d of %d lines", len(removed), len(lines))
-        return FilterResult("".join(lines[i] for i in chosen), removed, len(lines))
-
-    def filter_html(self, html: str) -> FilterResult:
+    def filter_html(self, html: str, *, site: str | None = None, memory: SiteMemory | None = None) -> FilterResult:
         """Filter a raw HTML page: its text as a naive scraper prints it (html-text, the
         ``html`` extra), then :meth:`filter_document`."""
         from .html_input import html_to_text
 
-        return self.filter_document(html_to_text(html))
+        return self.filter_document(html_to_text(html), site=site, memory=memory)
 
     def filter_text(self, text: str) -> str:
         """The text without its non-editorial lines (see :meth:`filter_document` for what went)."""
@@ -350,6 +364,36 @@ class Detector:
         _check_lines(lines, "filter_lines")
         verdicts = self.classify(lines)
         return [lines[i] for i in select_with_blanks(lines, [v.keep for v in verdicts])]
+
+
+def site_revised(verdicts: list[Verdict], site: str, memory: SiteMemory) -> list[Verdict]:
+    """One document's verdicts after site memory: kept lines recurring on ``site``'s earlier
+    pages become ``site-chrome`` and are removed; the document is then remembered."""
+    content = [k for k, v in enumerate(verdicts) if v.label != BLANK]
+    chrome = memory.chrome(host_of(site), [verdicts[k].text for k in content], [verdicts[k].keep for k in content])
+    out = list(verdicts)
+    for k, gone in zip(content, chrome):
+        if gone:
+            out[k] = out[k]._replace(label=SITE_CHROME, keep=False)
+    return out
+
+
+def build_result(lines: list[str], verdicts: list[Verdict]) -> FilterResult:
+    """The kept text and the audit of removed lines, from a document's lines and verdicts."""
+    chosen = select_with_blanks([v.text for v in verdicts], [v.keep for v in verdicts])
+    # A line ending in a bare CR followed by a blank LF line would read back as one CRLF
+    # line: drop such a blank (it was never next to that line in the input).
+    chosen = [
+        i
+        for k, i in enumerate(chosen)
+        if not (k and lines[i] == "\n" and chosen[k - 1] != i - 1 and lines[chosen[k - 1]].endswith("\r"))
+    ]
+    removed = [
+        RemovedLine(i + 1, v.text, v.label, v.score) for i, v in enumerate(verdicts) if not v.keep and v.label != BLANK
+    ]
+    if removed:
+        log.debug("removed %d of %d lines", len(removed), len(lines))
+    return FilterResult("".join(lines[i] for i in chosen), removed, len(lines))
 
 
 def _check_lines(lines: Any, fn: str, what: str = "") -> None:

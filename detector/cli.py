@@ -26,6 +26,7 @@ from .dataset import load_dataset
 from .errors import DataError, DetectorError
 from .evaluation import compare_reports
 from .jsonl import filter_jsonl
+from .sitememory import SiteMemory
 from .text import split_lines, strip_ending
 
 app = typer.Typer(
@@ -198,6 +199,13 @@ def _output_names(names: list[str], out_dir: Path) -> list[Path]:
     return targets
 
 
+def _site_memory(path: Path | None) -> SiteMemory:
+    """A fresh site memory, or the one saved at ``path`` by an earlier run."""
+    if path is None or not path.exists():
+        return SiteMemory()
+    return SiteMemory.load(path)
+
+
 def _write_removed(sink: Any, name: str, result: FilterResult) -> None:
     for r in result.removed:
         sink.write(json.dumps({"file": name, **r.to_record()}, ensure_ascii=False) + "\n")
@@ -263,6 +271,24 @@ def filter_cmd(
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", metavar="N", min=1, help="With --jsonl: worker processes (order is kept).")
     ] = 1,
+    site_field: Annotated[
+        str | None,
+        typer.Option(
+            "--site-field",
+            metavar="NAME",
+            help="With --jsonl: the field holding each record's URL or host; lines recurring on many of a "
+            "host's records are removed as its chrome (site memory).",
+        ),
+    ] = None,
+    site_memory: Annotated[
+        Path | None,
+        typer.Option(
+            "--site-memory",
+            metavar="FILE",
+            help="With --site-field: read site memory from this .npz file if it exists, and save it there at "
+            "the end (a resumed crawl keeps what it learnt).",
+        ),
+    ] = None,
     encoding: EncodingOpt = textio.DEFAULT_ENCODING,
     errors: ErrorsOpt = "surrogateescape",
     quiet: QuietOpt = False,
@@ -284,13 +310,24 @@ def filter_cmd(
             raise typer.BadParameter(
                 "--output-dir writes one file per input; it goes with neither --output nor --jsonl"
             )
+        if (site_field is not None or site_memory is not None) and not jsonl:
+            raise typer.BadParameter("--site-field and --site-memory go with --jsonl (records carry the URL)")
+        if site_memory is not None and site_field is None:
+            raise typer.BadParameter("--site-memory needs --site-field, the field that holds each record's URL")
+        memory = _site_memory(site_memory) if site_field is not None else None
         targets = _output_names(names, output_dir) if output_dir is not None else None
         with contextlib.ExitStack() as stack:
             out = stack.enter_context(_output(output)) if targets is None else None
             audit = stack.enter_context(textio.atomic_output(removed)) if removed else None
             if jsonl:
                 assert out is not None
-                _filter_jsonl(det, names, out, field, annotate, on_error, jobs, encoding, errors, quiet)
+                try:
+                    _filter_jsonl(
+                        det, names, out, field, annotate, on_error, jobs, encoding, errors, quiet, site_field, memory
+                    )
+                finally:
+                    if memory is not None and site_memory is not None:
+                        memory.save(site_memory)
                 return
             total = gone = 0
             for k, name in enumerate(names):
@@ -333,6 +370,8 @@ def _filter_jsonl(
     encoding: str,
     errors: str,
     quiet: bool,
+    site_field: str | None = None,
+    memory: SiteMemory | None = None,
 ) -> None:
     from .jsonl import JsonlSummary
 
@@ -351,6 +390,8 @@ def _filter_jsonl(
                 jobs=jobs,
                 source=label,
                 report=None if quiet else lambda m: _err(f"warning: {m}"),
+                site_field=site_field,
+                memory=memory,
             )
         for k in ("records", "cleaned", "lines", "lines_removed", "errors"):
             setattr(grand, k, getattr(grand, k) + getattr(s, k))

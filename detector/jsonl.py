@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from .classifier import Detector, RemovedLine
+from .classifier import Detector, RemovedLine, Verdict, build_result, site_revised
 from .errors import InputError
+from .sitememory import SiteMemory
+from .text import split_lines, strip_ending
 
 ON_ERROR = ("fail", "skip", "pass")
 DEFAULT_ON_ERROR = "pass"
@@ -80,8 +82,17 @@ Cleaned = tuple[str, int, list[tuple[int, str, str, float]]]
 _worker_detector: Detector | None = None
 
 
-def _clean_batch(det: Detector, texts: list[str | None]) -> list[Cleaned | None]:
-    results = iter(det.filter_documents([t for t in texts if t is not None]))
+def _clean_batch(
+    det: Detector, texts: list[str | None], sites: list[str | None] | None = None, memory: SiteMemory | None = None
+) -> list[Cleaned | None]:
+    present = [k for k, t in enumerate(texts) if t is not None]
+    results = iter(
+        det.filter_documents(
+            [texts[k] for k in present],  # type: ignore[misc]
+            sites=None if sites is None else [sites[k] for k in present],
+            memory=memory,
+        )
+    )
     out: list[Cleaned | None] = []
     for t in texts:
         if t is None:
@@ -89,6 +100,26 @@ def _clean_batch(det: Detector, texts: list[str | None]) -> list[Cleaned | None]
         else:
             r = next(results)
             out.append((r.text, r.n_lines, [tuple(x) for x in r.removed]))  # type: ignore[misc]
+    return out
+
+
+def _verdicts_batch(det: Detector, texts: list[str | None]) -> list[list[Verdict] | None]:
+    """The model's verdicts only: site memory, which must see records in order, runs in the parent."""
+    present = [t for t in texts if t is not None]
+    verdicts = iter(det.classify_many([[strip_ending(x) for x in split_lines(t)] for t in present]))
+    return [None if t is None else next(verdicts) for t in texts]
+
+
+def _finish_batch(
+    texts: list[str | None], verdicts: list[list[Verdict] | None], sites: list[str | None], memory: SiteMemory
+) -> list[Cleaned | None]:
+    out: list[Cleaned | None] = []
+    for t, v, site in zip(texts, verdicts, sites):
+        if t is None or v is None:
+            out.append(None)
+            continue
+        r = build_result(split_lines(t), v if site is None else site_revised(v, site, memory))
+        out.append((r.text, r.n_lines, [tuple(x) for x in r.removed]))  # type: ignore[misc]
     return out
 
 
@@ -104,6 +135,22 @@ def _worker_init(det: Detector) -> None:
 def _worker_clean(texts: list[str | None]) -> list[Cleaned | None]:
     assert _worker_detector is not None
     return _clean_batch(_worker_detector, texts)
+
+
+def _worker_verdicts(texts: list[str | None]) -> list[list[Verdict] | None]:
+    assert _worker_detector is not None
+    return _verdicts_batch(_worker_detector, texts)
+
+
+def site_of(record: Any, site_field: str | None) -> str | None:
+    """The record's URL or host at ``site_field`` (None when absent or not a string)."""
+    if site_field is None or not isinstance(record, dict):
+        return None
+    try:
+        value = get_field(record, site_field)
+    except KeyError:
+        return None
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def _batches(lines: Iterable[str], size: int) -> Iterator[list[str]]:
@@ -129,8 +176,15 @@ def filter_jsonl(
     source: str = "<stdin>",
     report: Callable[[str], None] | None = None,
     batch_records: int = BATCH_RECORDS,
+    site_field: str | None = None,
+    memory: SiteMemory | None = None,
 ) -> JsonlSummary:
-    """Clean ``field_path`` in every JSON record of ``lines`` and write one record per record."""
+    """Clean ``field_path`` in every JSON record of ``lines`` and write one record per record.
+
+    With ``memory`` and ``site_field`` (the field holding each record's URL or host), lines
+    recurring on a host's earlier records are removed as chrome (:class:`SiteMemory`); records
+    without the field are filtered by the model alone.
+    """
     if on_error not in ON_ERROR:
         raise InputError(f"unknown --on-error {on_error!r}; choose one of {', '.join(ON_ERROR)}")
     summary = JsonlSummary()
@@ -171,22 +225,36 @@ def filter_jsonl(
                 record[REMOVED_KEY] = [RemovedLine(*r).to_record() for r in removed]
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
+    use_memory = memory is not None and site_field is not None
+
+    def sites_of(items: list[tuple[int, str, Any, str | None]]) -> list[str | None]:
+        return [site_of(record, site_field) for _, _, record, _ in items]
+
     if jobs <= 1:
         for items, texts in prepared():
-            consume(items, _clean_batch(detector, texts))
+            consume(items, _clean_batch(detector, texts, sites_of(items) if use_memory else None, memory))
         return _checked(summary, source, field_path)
     import multiprocessing as mp
 
-    # Workers get the detector once, at start; batches carry only text.
+    # Workers get the detector once, at start; batches carry only text. With site memory the
+    # workers return verdicts and the memory, which must see records in order, runs here.
+    work = _worker_verdicts if use_memory else _worker_clean
     with mp.get_context("spawn").Pool(jobs, initializer=_worker_init, initargs=(detector,)) as pool:
-        queue: list[tuple[list[tuple[int, str, Any, str | None]], Any]] = []
+        queue: list[tuple[list[tuple[int, str, Any, str | None]], list[str | None], Any]] = []
+
+        def finish(items: list[tuple[int, str, Any, str | None]], texts: list[str | None], res: Any) -> None:
+            got = res.get()
+            if use_memory:
+                assert memory is not None
+                got = _finish_batch(texts, got, sites_of(items), memory)
+            consume(items, got)
+
         for items, texts in prepared():
-            queue.append((items, pool.apply_async(_worker_clean, (texts,))))
+            queue.append((items, texts, pool.apply_async(work, (texts,))))
             if len(queue) >= jobs * 2:
-                done_items, res = queue.pop(0)
-                consume(done_items, res.get())
-        for done_items, res in queue:
-            consume(done_items, res.get())
+                finish(*queue.pop(0))
+        for item in queue:
+            finish(*item)
     return _checked(summary, source, field_path)
 
 

@@ -1,0 +1,253 @@
+"""Site memory: lines that recur on many pages of one host are that site's chrome.
+
+A crawl visits many pages of each site, and a site's menus, footers, newsletter boxes and
+"Most read" headings come back on every page, while its articles do not. :class:`SiteMemory`
+keeps, per host, fingerprints of the lines of the host's recent pages and how many of those
+pages held each one; a line the model kept is removed as chrome when it was seen on at least
+``min_pages`` earlier pages of its host, and on at least ``min_share`` of them.
+
+Two guards keep editorial furniture (a recipe site's "Ingredients" heading, a review's
+"Verdict", spec rows shared by many products):
+
+* a recurring line between two lines of the page's own text that the model kept is left
+  alone (chrome comes in runs: menus, footers, rails, boxes; furniture sits inside the text);
+* nothing is removed on a host's first ``min_pages`` pages.
+
+Memory is bounded: at most ``max_hosts`` hosts (least recently seen go first) and at most
+``max_lines`` fingerprints per host (the least seen go first), in numpy arrays of 14 bytes a
+fingerprint. Counts decay by ``1 - 1/window`` per page, so "recent" means about the last
+``window`` pages and a site that changes its menu forgets the old one. For a given input order
+the result is deterministic, and :meth:`SiteMemory.save` / :meth:`SiteMemory.load` carry the
+state across runs (a ``.npz`` file read without pickle, so loading it runs no code).
+
+>>> memory = SiteMemory(min_pages=2)
+>>> page = ["Home", "News", "Sport", "{} happened today, and people talked about it at length."]
+>>> for story in ("A fire", "A flood", "A fair"):
+...     _ = memory.observe("example.org", [line.format(story) for line in page])
+>>> memory.recurring("example.org", ["Home", "News", "Sport", "Something else entirely."])
+[True, True, True, False]
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from .errors import InputError
+
+FORMAT = 1
+DEFAULT_MAX_HOSTS = 10_000
+DEFAULT_MAX_LINES = 1024
+DEFAULT_WINDOW = 50
+DEFAULT_MIN_PAGES = 3
+DEFAULT_MIN_SHARE = 0.3
+_EMPTY_U64 = np.zeros(0, dtype=np.uint64)
+
+
+def fingerprint(line: str) -> int:
+    """A stable 64-bit fingerprint of a line, blind to surrounding and repeated whitespace.
+
+    Stable across processes and Python versions (unlike ``hash``), so saved memory stays valid.
+
+    >>> fingerprint("  Home ") == fingerprint("Home"), fingerprint("Home") == fingerprint("home")
+    (True, False)
+    """
+    key = " ".join(line.split()).encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
+
+
+def host_of(url_or_host: str) -> str:
+    """The host a URL belongs to, lower-cased, without ``www.``; a bare host is returned as is.
+
+    >>> host_of("https://WWW.Example.org/news/a?b=1"), host_of("example.org")
+    ('example.org', 'example.org')
+    """
+    s = url_or_host.strip()
+    host = urlsplit(s).hostname if "://" in s else s.split("/")[0].split(":")[0]
+    host = (host or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+@dataclass
+class _Host:
+    """One host's memory: sorted fingerprints with their decayed page counts and last page."""
+
+    keys: np.ndarray = field(default_factory=lambda: _EMPTY_U64.copy())
+    counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    last: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint16))
+    pages: float = 0.0  # decayed number of pages seen
+    seen: int = 0  # pages seen, not decayed
+
+    def counts_of(self, keys: np.ndarray) -> np.ndarray:
+        if len(self.keys) == 0:
+            return np.zeros(len(keys), dtype=np.float32)
+        at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        return np.where(self.keys[at] == keys, self.counts[at], 0.0).astype(np.float32)
+
+
+class SiteMemory:
+    """Bounded per-host memory of line fingerprints (see the module docstring).
+
+    Hosts are keys taken as given; :meth:`detector.Detector.classify` passes ``host_of(site)``.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_hosts: int = DEFAULT_MAX_HOSTS,
+        max_lines: int = DEFAULT_MAX_LINES,
+        window: int = DEFAULT_WINDOW,
+        min_pages: int = DEFAULT_MIN_PAGES,
+        min_share: float = DEFAULT_MIN_SHARE,
+    ) -> None:
+        if max_hosts < 1 or max_lines < 1 or window < 1 or min_pages < 1:
+            raise ValueError("max_hosts, max_lines, window and min_pages must be at least 1")
+        if not 0.0 < min_share <= 1.0:
+            raise ValueError(f"min_share must be in (0, 1], got {min_share}")
+        self.max_hosts, self.max_lines, self.window = max_hosts, max_lines, window
+        self.min_pages, self.min_share = min_pages, min_share
+        self._decay = 1.0 - 1.0 / window
+        self._hosts: OrderedDict[str, _Host] = OrderedDict()
+        self._lock = threading.Lock()  # one page at a time: pipelines may share a memory across threads
+
+    def __len__(self) -> int:
+        return len(self._hosts)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held in fingerprint arrays (the Python objects around them add ~1 kB a host)."""
+        return sum(h.keys.nbytes + h.counts.nbytes + h.last.nbytes for h in self._hosts.values())
+
+    def _keys(self, lines: Sequence[str]) -> np.ndarray:
+        return np.fromiter((fingerprint(x) for x in lines), dtype=np.uint64, count=len(lines))
+
+    def recurring(self, host: str, lines: Sequence[str]) -> list[bool]:
+        """Which lines the host's earlier pages make chrome by count alone (no guard applied)."""
+        return self._recurring(self._hosts.get(host), self._keys(lines)).tolist()
+
+    def _recurring(self, h: _Host | None, keys: np.ndarray) -> np.ndarray:
+        if h is None or h.seen < self.min_pages:
+            return np.zeros(len(keys), dtype=bool)
+        c = h.counts_of(keys)
+        # Seen on min_pages of the latest pages gives min_pages decayed by at most min_pages steps.
+        return (c >= self.min_pages * self._decay**self.min_pages) & (c >= self.min_share * h.pages)
+
+    def chrome(self, host: str, lines: Sequence[str], kept: Sequence[bool]) -> list[bool]:
+        """Which of the ``kept`` lines to remove as the host's chrome, then remember the page.
+
+        ``lines`` are one page's non-blank lines in order and ``kept`` the model's verdicts.
+        """
+        keys = self._keys(lines)
+        with self._lock:
+            h = self._host(host)
+            rec = self._recurring(h, keys)
+            self._remember(h, keys)
+        out = rec & np.asarray(kept, dtype=bool) if len(lines) else rec
+        if out.any():
+            # A recurring line between two kept lines of the page's own is furniture, not chrome.
+            own = np.asarray(kept, dtype=bool) & ~rec
+            out &= ~(np.r_[False, own[:-1]] & np.r_[own[1:], False])
+        return out.tolist()
+
+    def observe(self, host: str, lines: Sequence[str]) -> None:
+        """Remember a page without judging it (to warm the memory up)."""
+        keys = self._keys(lines)
+        with self._lock:
+            self._remember(self._host(host), keys)
+
+    def _host(self, name: str) -> _Host:
+        h = self._hosts.get(name)
+        if h is None:
+            h = self._hosts[name] = _Host()
+            if len(self._hosts) > self.max_hosts:
+                self._hosts.popitem(last=False)
+        else:
+            self._hosts.move_to_end(name)
+        return h
+
+    def _remember(self, h: _Host, keys: np.ndarray) -> None:
+        page = np.unique(keys)
+        h.counts *= self._decay
+        h.pages = h.pages * self._decay + 1.0
+        h.seen += 1
+        stamp = min(h.seen, np.iinfo(np.uint16).max)
+        merged = np.union1d(h.keys, page)
+        counts = h.counts_of(merged)
+        old_last = np.zeros(len(merged), dtype=np.uint16)
+        if len(h.keys):
+            at = np.searchsorted(merged, h.keys)
+            old_last[at] = h.last
+        new = np.isin(merged, page, assume_unique=True)
+        counts[new] += 1.0
+        old_last[new] = stamp
+        if len(merged) > self.max_lines:
+            # Keep the most seen; among equals, the most recently seen (lexsort: last key first).
+            order = np.lexsort((-old_last.astype(np.int64), -counts))[: self.max_lines]
+            order.sort()
+            merged, counts, old_last = merged[order], counts[order], old_last[order]
+        h.keys, h.counts, h.last = merged, counts, old_last
+
+    # -- persistence ----------------------------------------------------------------------------
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the memory to a ``.npz`` file (no pickle: loading it runs no code)."""
+        hosts = list(self._hosts.items())
+        sizes = np.array([len(h.keys) for _, h in hosts], dtype=np.int64)
+        target = Path(path)
+        tmp = target.with_name(target.name + ".tmp")
+        with open(tmp, "wb") as f:  # a file object: numpy would add ".npz" to a bare name
+            self._write(f, hosts, sizes)
+        os.replace(tmp, target)  # atomic: an interrupted save leaves the old memory intact
+
+    def _write(self, f: Any, hosts: list[tuple[str, _Host]], sizes: np.ndarray) -> None:
+        np.savez_compressed(
+            f,
+            format=np.array([FORMAT]),
+            settings=np.array([self.max_hosts, self.max_lines, self.window, self.min_pages], dtype=np.int64),
+            min_share=np.array([self.min_share]),
+            names=np.array([n for n, _ in hosts], dtype=np.str_),
+            sizes=sizes,
+            pages=np.array([h.pages for _, h in hosts]),
+            seen=np.array([h.seen for _, h in hosts], dtype=np.int64),
+            keys=np.concatenate([h.keys for _, h in hosts]) if hosts else _EMPTY_U64,
+            counts=np.concatenate([h.counts for _, h in hosts]) if hosts else np.zeros(0, np.float32),
+            last=np.concatenate([h.last for _, h in hosts]) if hosts else np.zeros(0, np.uint16),
+        )
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> SiteMemory:
+        """Read a memory written by :meth:`save`, with the settings it was saved with."""
+        try:
+            with np.load(Path(path), allow_pickle=False) as z:
+                if int(z["format"][0]) != FORMAT:
+                    raise InputError(f"{path}: site memory format {int(z['format'][0])}, this version reads {FORMAT}")
+                max_hosts, max_lines, window, min_pages = (int(x) for x in z["settings"])
+                memory = cls(
+                    max_hosts=max_hosts,
+                    max_lines=max_lines,
+                    window=window,
+                    min_pages=min_pages,
+                    min_share=float(z["min_share"][0]),
+                )
+                at = 0
+                for name, size, pages, seen in zip(z["names"].tolist(), z["sizes"], z["pages"], z["seen"]):
+                    end = at + int(size)
+                    memory._hosts[name] = _Host(
+                        z["keys"][at:end].copy(),
+                        z["counts"][at:end].copy(),
+                        z["last"][at:end].copy(),
+                        float(pages),
+                        int(seen),
+                    )
+                    at = end
+        except (OSError, ValueError, KeyError) as exc:
+            raise InputError(f"{path}: not a site memory file ({exc})") from exc
+        return memory

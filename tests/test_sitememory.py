@@ -1,0 +1,172 @@
+"""Site memory: a host's recurring chrome goes, its editorial furniture and other hosts stay."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from detector import Detector, SiteMemory
+from detector.classifier import SITE_CHROME
+from detector.errors import InputError
+from detector.jsonl import filter_jsonl
+from detector.sitememory import fingerprint, host_of
+
+DATA = Path(__file__).parent / "data" / "sites"
+LEDGER = DATA / "ledger.jsonl"
+CHROME = (
+    "The Millbrook Ledger has reported on the valley's towns since 1921 and is owned by its readers.",
+    "Our newsroom is open to visitors on weekday mornings, and the coffee is always on.",
+    "Letters to the editor are welcome and should be no longer than three hundred words.",
+)
+FURNITURE = "In brief"
+
+
+def ledger() -> list[dict[str, str]]:
+    return [json.loads(line) for line in LEDGER.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def det() -> Detector:
+    return Detector.default()
+
+
+def test_recurring_chrome_is_removed_after_min_pages_and_reported(det: Detector) -> None:
+    memory = SiteMemory(min_pages=3)
+    results = [det.filter_document(r["text"], site=r["url"], memory=memory) for r in ledger()]
+    for r in results[:3]:  # nothing is learnt from fewer than min_pages earlier pages
+        assert not any(x.label == SITE_CHROME for x in r.removed)
+    for r in results[3:]:
+        gone = {x.text for x in r.removed if x.label == SITE_CHROME}
+        assert set(CHROME) <= gone
+        assert not any(line in r.text for line in CHROME)
+
+
+def test_furniture_between_the_pages_own_text_is_kept(det: Detector) -> None:
+    memory = SiteMemory(min_pages=3)
+    results = [det.filter_document(r["text"], site=r["url"], memory=memory) for r in ledger()]
+    assert all(FURNITURE + "\n" in r.text for r in results)
+
+
+def test_other_hosts_and_pages_without_a_site_are_untouched(det: Detector) -> None:
+    memory = SiteMemory(min_pages=3)
+    records = ledger()
+    for r in records[:5]:
+        det.filter_document(r["text"], site=r["url"], memory=memory)
+    last = records[5]["text"]
+    alone = det.filter_document(last)
+    assert det.filter_document(last, site="https://another-paper.example/x", memory=memory) == alone
+    assert det.filter_document(last, memory=memory) == alone
+
+
+def test_host_of_ignores_scheme_www_port_and_path() -> None:
+    assert host_of("https://www.Millbrook-Ledger.example:8443/news/1?x=2") == "millbrook-ledger.example"
+    assert host_of("millbrook-ledger.example/news") == "millbrook-ledger.example"
+
+
+def test_fingerprint_is_stable_and_blind_to_spacing() -> None:
+    assert fingerprint("Home  page ") == fingerprint(" Home page")
+    # a fixed value: saved memories must read the same in any process
+    assert fingerprint("Home") == int.from_bytes(__import__("hashlib").blake2b(b"Home", digest_size=8).digest(), "little")
+
+
+def test_memory_is_bounded_in_hosts_and_lines() -> None:
+    memory = SiteMemory(max_hosts=3, max_lines=50)
+    for h in range(5):
+        for p in range(4):
+            memory.observe(f"host{h}", [f"line {p} {i}" for i in range(40)])
+    assert len(memory) == 3
+    assert sorted(memory._hosts) == ["host2", "host3", "host4"]  # the least recently seen went first
+    assert all(len(h.keys) <= 50 for h in memory._hosts.values())
+
+
+def test_cap_keeps_the_most_seen_lines() -> None:
+    memory = SiteMemory(max_lines=10, min_pages=2)
+    menu = [f"menu {i}" for i in range(5)]
+    for p in range(6):
+        memory.observe("h", menu + [f"story {p} line {i}" for i in range(20)])
+    assert memory.recurring("h", menu) == [True] * 5
+
+
+def test_same_input_order_gives_the_same_state(tmp_path: Path, det: Detector) -> None:
+    paths = []
+    for k in range(2):
+        memory = SiteMemory()
+        for r in ledger():
+            det.filter_document(r["text"], site=r["url"], memory=memory)
+        paths.append(tmp_path / f"m{k}.npz")
+        memory.save(paths[-1])
+    a, b = (np.load(p, allow_pickle=False) for p in paths)
+    assert all(np.array_equal(a[k], b[k]) for k in a.files)
+
+
+def test_saved_memory_resumes_where_it_stopped(tmp_path: Path, det: Detector) -> None:
+    records = ledger()
+    whole = SiteMemory(min_pages=3)
+    expected = [det.filter_document(r["text"], site=r["url"], memory=whole) for r in records]
+    first = SiteMemory(min_pages=3)
+    for r in records[:4]:
+        det.filter_document(r["text"], site=r["url"], memory=first)
+    path = tmp_path / "memory"  # no suffix: the file is written under exactly this name
+    first.save(path)
+    resumed = SiteMemory.load(path)
+    assert resumed.min_pages == 3
+    got = [det.filter_document(r["text"], site=r["url"], memory=resumed) for r in records[4:]]
+    assert got == expected[4:]
+
+
+def test_loading_something_else_is_a_one_line_error(tmp_path: Path) -> None:
+    bogus = tmp_path / "memory.npz"
+    bogus.write_text("not a memory", encoding="utf-8")
+    with pytest.raises(InputError, match="not a site memory file"):
+        SiteMemory.load(bogus)
+
+
+def test_jsonl_stage_uses_the_site_field(det: Detector, tmp_path: Path) -> None:
+    import io
+
+    out = io.StringIO()
+    memory = SiteMemory(min_pages=3)
+    lines = LEDGER.read_text(encoding="utf-8").splitlines(keepends=True)
+    filter_jsonl(lines, out, det, site_field="url", memory=memory, annotate=True)
+    records = [json.loads(x) for x in out.getvalue().splitlines()]
+    assert not any(CHROME[0] in r["text"] for r in records[3:])
+    assert CHROME[0] in records[0]["text"]
+    assert any(x["label"] == SITE_CHROME for x in records[4]["detector_removed"])
+
+
+@pytest.mark.slow
+def test_cli_site_memory_with_jobs_matches_one_process_and_persists(tmp_path: Path) -> None:
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "detector", "filter", "--jsonl", str(LEDGER), "--site-field", "url", "-q", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout
+
+    one = run()
+    assert run("--jobs", "2") == one
+    saved = tmp_path / "sites.npz"
+    run("--site-memory", str(saved))
+    assert saved.exists()
+    again = [json.loads(x) for x in run("--site-memory", str(saved)).splitlines()]
+    # the second pass remembers the first: chrome goes from the very first record
+    assert CHROME[0] not in again[0]["text"]
+
+
+def test_cli_site_field_needs_jsonl(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from detector.cli import app
+
+    page = tmp_path / "page.txt"
+    page.write_text("Home\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["filter", str(page), "--site-field", "url"])
+    assert result.exit_code == 2
+    assert "--jsonl" in result.output
