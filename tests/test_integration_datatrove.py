@@ -132,3 +132,32 @@ def test_batching_changes_nothing_but_speed(tiny_model_file):
     b = [Document(text=t, id=str(i)) for i, t in enumerate(texts)]
     assert [one.filter(d) for d in a] == many.filter_batch(b)
     assert [d.text for d in a] == [d.text for d in b] and [d.metadata for d in a] == [d.metadata for d in b]
+
+
+def _ledger_docs(url_key="url"):
+    from .test_sitememory import ledger
+
+    return [Document(text=r["text"], id=str(k), metadata={url_key: r["url"]}) for k, r in enumerate(ledger())]
+
+
+def test_site_memory_removes_a_hosts_recurring_chrome_from_the_url_metadata():
+    from .test_sitememory import CHROME
+
+    block = DetectorFilter(batch_size=2)
+    docs = _ledger_docs()
+    for k in range(0, len(docs), 2):
+        block.filter_batch(docs[k : k + 2])
+    assert CHROME[0] in docs[0].text
+    assert all(CHROME[0] not in d.text for d in docs[3:])
+    assert any(r["label"] == "site-chrome" for r in docs[-1].metadata["detector_removed"])
+    assert pickle.loads(pickle.dumps(block))._memory is None, "each task starts its own memory"
+
+
+def test_site_memory_off_or_without_urls_changes_nothing():
+    from .test_sitememory import CHROME
+
+    off, no_url = DetectorFilter(site_memory=False), DetectorFilter(url_key="link")
+    a, b = _ledger_docs(), _ledger_docs()
+    off.filter_batch(a)
+    no_url.filter_batch(b)
+    assert all(CHROME[0] in d.text for d in a + b)

@@ -286,3 +286,55 @@ def test_the_addon_installs_the_pipeline_without_deprecation_warnings(tiny_model
         }
     )
     assert [type(p) for p in _pipelines(crawler)] == [DetectorPipeline], "listed once, at the user's priority"
+
+
+# -- raw HTML and site memory -----------------------------------------------------------------
+def test_the_html_field_is_turned_into_text_and_filtered_into_the_text_field(make_pipeline, tiny_detector):
+    pytest.importorskip("html_text")
+    from detector.html_input import html_to_text
+
+    html = (DATA / "html" / "harbour-page.html").read_text(encoding="utf-8")
+    pipeline, _ = make_pipeline(DETECTOR_HTML_FIELD="html", DETECTOR_REMOVED_FIELD="detector_removed")
+    item = pipeline.process_item({"url": "https://harbour.example/a", "html": html})
+    expected = tiny_detector.filter_document(html_to_text(html))
+    assert item["text"] == expected.text
+    assert item["html"] == html, "the HTML field stays as it was"
+    assert [r["text"] for r in item["detector_removed"]] == [r.text for r in expected.removed]
+
+
+def _ledger_items():
+    from .test_sitememory import ledger
+
+    return ledger()
+
+
+def test_site_memory_removes_a_hosts_recurring_chrome_by_default(make_pipeline):
+    from .test_sitememory import CHROME
+
+    pipeline, _ = make_pipeline(DETECTOR_MODEL="", DETECTOR_REMOVED_FIELD="detector_removed")
+    items = [pipeline.process_item(dict(record)) for record in _ledger_items()]
+    assert CHROME[0] in items[0]["text"]
+    assert all(CHROME[0] not in item["text"] for item in items[3:])
+    assert any(r["label"] == "site-chrome" for r in items[-1]["detector_removed"])
+
+
+def test_site_memory_can_be_turned_off(make_pipeline):
+    from .test_sitememory import CHROME
+
+    pipeline, _ = make_pipeline(DETECTOR_MODEL="", DETECTOR_SITE_MEMORY="False")
+    items = [pipeline.process_item(dict(record)) for record in _ledger_items()]
+    assert all(CHROME[0] in item["text"] for item in items)
+
+
+def test_site_memory_file_carries_over_to_the_next_crawl(make_pipeline, tmp_path):
+    from .test_sitememory import CHROME
+
+    path = tmp_path / "sites.npz"
+    first, _ = make_pipeline(DETECTOR_MODEL="", DETECTOR_SITE_MEMORY_FILE=str(path))
+    for record in _ledger_items():
+        first.process_item(dict(record))
+    first.close_spider()
+    assert path.exists()
+    second, _ = make_pipeline(DETECTOR_MODEL="", DETECTOR_SITE_MEMORY_FILE=str(path))
+    item = second.process_item(dict(_ledger_items()[0]))
+    assert CHROME[0] not in item["text"]

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 from ..classifier import DEFAULT_KEEP, Detector, RemovedLine
 from ..errors import DetectorError, MissingExtraError
+from ..sitememory import SiteMemory
 from ..text import is_blank, split_lines, strip_ending
 
 # Why a document was dropped; datatrove reports them as ``dropped_<reason>`` stats.
@@ -143,15 +144,22 @@ def as_text(value: FieldValue) -> str:
     return "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in value)
 
 
-def clean_values(detector: Detector, values: Sequence[FieldValue]) -> list[CleanedValue]:
+def clean_values(
+    detector: Detector,
+    values: Sequence[FieldValue],
+    sites: Sequence[str | None] | None = None,
+    memory: SiteMemory | None = None,
+) -> list[CleanedValue]:
     """Filter many field values in one batched call; each comes back in its own form.
 
     A list comes back as the list of kept lines (with the blank lines the filter keeps between
-    paragraphs); an element holding line breaks counts as that many lines.
+    paragraphs); an element holding line breaks counts as that many lines. ``sites`` (a URL per
+    value, or None) and ``memory`` remove each host's recurring chrome (:class:`SiteMemory`).
     """
     texts = [as_text(v) for v in values]
     out: list[CleanedValue] = []
-    for value, text, result in zip(values, texts, detector.filter_documents(texts)):
+    results = detector.filter_documents(texts, sites=sites, memory=memory)
+    for value, text, result in zip(values, texts, results):
         content = sum(1 for line in split_lines(text) if not is_blank(line))
         cleaned: str | list[str] = (
             result.text if isinstance(value, str) else [strip_ending(x) for x in split_lines(result.text)]

@@ -22,6 +22,13 @@ out). A document goes to the exclusion writer, with its original text and
 (``detector_over_budget``). Stats: ``lines``, ``lines_removed`` and datatrove's own
 ``forwarded`` / ``dropped`` / ``dropped_<reason>``.
 
+Site memory is on by default: lines that recur on many documents of one host (the host of
+``doc.metadata[url_key]``, ``"url"`` by default, as datatrove's WARC and JSONL readers give it)
+are removed as that site's chrome (:class:`detector.SiteMemory`, label ``site-chrome``). Each
+task keeps its own bounded memory and sees its documents in order, so a task's output does
+not depend on the others. ``site_memory=False`` turns it off; documents without a URL are
+filtered by the model alone.
+
 The model loads on first use in each worker; the block pickles without it, so it is shipped to
 workers as a path, not as a model.
 """
@@ -32,6 +39,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..classifier import DEFAULT_KEEP, Detector
+from ..sitememory import SiteMemory
 from ._common import FilterConfig, audit_records, clean_values, drop_reason, require
 
 require("datatrove.pipeline.filters.base_filter", "datatrove")
@@ -64,12 +72,17 @@ class DetectorFilter(BaseFilter):
         record_removed: bool = True,
         exclusion_writer: DiskWriter | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        site_memory: bool = True,
+        url_key: str = "url",
     ) -> None:
         super().__init__(exclusion_writer, batch_size)
         self.config = FilterConfig(model_path, threshold, frozenset(keep_labels), max_removed_fraction)
         self.drop_empty = drop_empty
         self.record_removed = record_removed
+        self.site_memory = site_memory
+        self.url_key = url_key
         self._detector: Detector | None = None
+        self._memory: SiteMemory | None = None
 
     @property
     def detector(self) -> Detector:
@@ -82,6 +95,7 @@ class DetectorFilter(BaseFilter):
         # Blocks are pickled (and deep-copied) for every task: ship the settings, not the model.
         state = self.__dict__.copy()
         state["_detector"] = None
+        state["_memory"] = None  # each task starts its own memory
         return state
 
     def filter(self, doc: Document) -> bool | tuple[bool, str]:
@@ -91,7 +105,13 @@ class DetectorFilter(BaseFilter):
     def filter_batch(self, batch: list[Document]) -> list[bool | tuple[bool, str]]:
         """Clean a batch of documents with one model call; returns keep or ``(False, reason)``."""
         results: list[bool | tuple[bool, str]] = []
-        for doc, cleaned in zip(batch, clean_values(self.detector, [doc.text for doc in batch])):
+        sites: list[str | None] | None = None
+        if self.site_memory:
+            if self._memory is None:
+                self._memory = SiteMemory()
+            sites = [_url(doc.metadata.get(self.url_key)) for doc in batch]
+        cleaned_values = clean_values(self.detector, [doc.text for doc in batch], sites, self._memory)
+        for doc, cleaned in zip(batch, cleaned_values):
             doc.metadata[METADATA_FRACTION] = round(cleaned.removed_fraction, 4)
             if self.record_removed:
                 doc.metadata[METADATA_REMOVED] = audit_records(cleaned.removed)
@@ -104,3 +124,7 @@ class DetectorFilter(BaseFilter):
             doc.text = str(cleaned.value)
             results.append(True)
         return results
+
+
+def _url(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None

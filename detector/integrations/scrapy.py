@@ -23,7 +23,22 @@ setting                            default              meaning
 ``DETECTOR_MAX_REMOVED_FRACTION``  ``None``             the removal budget, a share of lines (0-1)
 ``DETECTOR_BUDGET_ACTION``         ``"drop"``           over budget: ``"drop"`` or ``"flag"``
 ``DETECTOR_FLAG_FIELD``            ``"detector_flag"``  where ``"flag"`` writes its note
+``DETECTOR_HTML_FIELD``            ``None``             a field holding the page's HTML (see below)
+``DETECTOR_SITE_MEMORY``           ``True``             remove lines recurring on a host's pages
+``DETECTOR_URL_FIELD``             ``"url"``            the item field holding the page's URL
+``DETECTOR_SITE_MEMORY_FILE``      ``None``             load site memory from / save it to this file
 =================================  ===================  ==============================================
+
+Spiders that keep the HTML (``{"url": response.url, "html": response.text}``) set
+``DETECTOR_HTML_FIELD = "html"``: the page's text, as html-text prints it (the ``html`` extra),
+is filtered and written into the first of ``DETECTOR_FIELDS``; the HTML field stays as it was.
+
+Site memory: an item pipeline sees items, not responses, so the page's host comes from the
+item's URL field. Lines that recur on many earlier pages of the same host are removed as that
+site's chrome (:class:`detector.SiteMemory`, label ``site-chrome`` in the removed-lines
+field); it applies to the first of ``DETECTOR_FIELDS``, and items without a URL are filtered by
+the model alone. With ``DETECTOR_SITE_MEMORY_FILE`` a resumed crawl keeps what the last one
+learnt (read when the spider opens if the file exists, written when it closes).
 
 An item over budget is either dropped, or (``"flag"``) passed on with its text *unchanged* and
 ``{"removed_fraction": ..., "max_removed_fraction": ...}`` in the flag field: a page the filter
@@ -42,10 +57,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..classifier import DEFAULT_KEEP, Detector
 from ..errors import DetectorError
+from ..sitememory import SiteMemory
 from ._common import (
     REASON_EMPTY,
     REASON_OVER_BUDGET,
@@ -90,6 +107,10 @@ class PipelineSettings:
     drop_empty: bool = False
     budget_action: str = "drop"
     flag_field: str = DEFAULT_FLAG_FIELD
+    html_field: str | None = None
+    site_memory: bool = True
+    url_field: str = "url"
+    site_memory_file: str | None = None
 
     def __post_init__(self) -> None:
         if self.budget_action not in BUDGET_ACTIONS:
@@ -116,6 +137,10 @@ class PipelineSettings:
             drop_empty=settings.getbool("DETECTOR_DROP_EMPTY", False),
             budget_action=str(settings.get("DETECTOR_BUDGET_ACTION", "drop")),
             flag_field=settings.get("DETECTOR_FLAG_FIELD") or DEFAULT_FLAG_FIELD,
+            html_field=settings.get("DETECTOR_HTML_FIELD") or None,
+            site_memory=settings.getbool("DETECTOR_SITE_MEMORY", True),
+            url_field=settings.get("DETECTOR_URL_FIELD") or "url",
+            site_memory_file=settings.get("DETECTOR_SITE_MEMORY_FILE") or None,
         )
 
 
@@ -129,6 +154,12 @@ class DetectorPipeline:
         self.settings = settings
         self.stats = stats
         self._warned: set[tuple[type, str]] = set()
+        self.memory: SiteMemory | None = None
+        if settings.site_memory:
+            path = settings.site_memory_file
+            self.memory = SiteMemory.load(path) if path and Path(path).exists() else SiteMemory()
+        if settings.html_field:
+            require("html_text", "html")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DetectorPipeline:
@@ -151,10 +182,19 @@ class DetectorPipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         """Clean the item's text fields in place; raise ``DropItem`` for empty or over-budget items."""
         adapter = ItemAdapter(item)
+        html_field = self.settings.html_field
+        if html_field and isinstance(adapter.get(html_field), str):
+            from ..html_input import html_to_text
+
+            self._set(adapter, self.settings.fields[0], html_to_text(adapter[html_field]))
         names = [name for name in self.settings.fields if name in adapter and is_cleanable(adapter[name])]
         if not names:
             return item
-        cleaned = clean_values(self.detector, [adapter[name] for name in names])
+        url = adapter.get(self.settings.url_field) if self.memory is not None else None
+        sites: list[str | None] | None = None
+        if isinstance(url, str) and url.strip():
+            sites = [url if name == self.settings.fields[0] else None for name in names]
+        cleaned = clean_values(self.detector, [adapter[name] for name in names], sites, self.memory)
         content = sum(c.content_lines for c in cleaned)
         removed = sum(len(c.removed) for c in cleaned)
         self._inc("lines", content)
@@ -183,6 +223,12 @@ class DetectorPipeline:
             records = [r for name, value in zip(names, cleaned) for r in audit_records(value.removed, name)]
             self._set(adapter, self.settings.removed_field, records)
         return item
+
+    def close_spider(self, spider: Any = None) -> None:
+        """Save the site memory where ``DETECTOR_SITE_MEMORY_FILE`` says, for the next crawl."""
+        if self.memory is not None and self.settings.site_memory_file:
+            self.memory.save(self.settings.site_memory_file)
+            log.info("detector: site memory of %d hosts saved to %s", len(self.memory), self.settings.site_memory_file)
 
     def _why(self, reason: str, removed: int, content: int) -> str:
         if reason == REASON_EMPTY:
