@@ -17,7 +17,7 @@ from .backend import DetectorLike
 from .scrape import split_lines
 from .speed import Timing, best_of
 
-ROW_KEYS = ("keep-all", "c4", "justext", "detector", "trafilatura", "trafilatura+detector")
+ROW_KEYS = ("keep-all", "c4", "justext", "detector", "detector-html", "trafilatura", "trafilatura+detector")
 LOGIT_STEP = 1.0
 
 
@@ -152,6 +152,23 @@ def detector_rows(inp: Inputs, det: DetectorLike, name: str) -> tuple[list[Row],
             )
         )
     return rows, scores
+
+
+def detector_html_row(inp: Inputs, det: DetectorLike, name: str) -> Row:
+    """``Detector.filter_html`` on each page's raw HTML, one call per page, as ``detector filter
+    --html`` runs: html-text and the filter, timed together end to end."""
+    filter_html = det.filter_html  # type: ignore[attr-defined]
+    timing, texts = best_of(lambda: [filter_html(h).text for h in inp.htmls])
+    return Row(
+        "detector-html",
+        f"{name} --html (raw HTML, one call per page)",
+        texts,
+        None,
+        timing.wall,
+        timing.wall,
+        "filter_html over all pages, one call each, best of 3 (html-text included)",
+        {"cpu_seconds": timing.cpu, "lines": 0.0},  # no lines/s: the time includes html-text
+    )
 
 
 def trafilatura_texts(inp: Inputs) -> tuple[Timing, list[str]]:

@@ -57,7 +57,12 @@ def _add_ratios(results: list[dict[str, Any]]) -> None:
         s = r.get("speed")
         if not s:
             continue
-        if c4 and c4["pages_per_s"] and s["pages_per_s"] and r["key"] not in ("trafilatura", "trafilatura+detector"):
+        if (
+            c4
+            and c4["pages_per_s"]
+            and s["pages_per_s"]
+            and r["key"] not in ("trafilatura", "trafilatura+detector", "detector-html")
+        ):
             s["x_c4"] = s["pages_per_s"] / c4["pages_per_s"]
         if traf and traf["e2e_pages_per_s"] and s["e2e_pages_per_s"]:
             s["x_trafilatura"] = s["e2e_pages_per_s"] / traf["e2e_pages_per_s"]
@@ -84,7 +89,7 @@ def run(opts: Options) -> int:
     inp = rows.Inputs(lines, htmls, html_text_s)
 
     want = set(opts.rows)
-    needs_det = bool(want & {"detector", "trafilatura+detector"})
+    needs_det = bool(want & {"detector", "detector-html", "trafilatura+detector"})
     chosen = backend_mod.choose(opts.detector, opts.model)
     det = chosen.load() if needs_det else None
     out_rows: list[Row] = []
@@ -109,6 +114,9 @@ def run(opts: Options) -> int:
         progress(f"row {chosen.name}")
         det_rows, det_scores = rows.detector_rows(inp, det, chosen.name)
         out_rows += det_rows
+    if "detector-html" in want and det is not None and hasattr(det, "filter_html"):
+        progress(f"row {chosen.name} --html")
+        out_rows.append(rows.detector_html_row(inp, det, chosen.name))
     if want & {"trafilatura", "trafilatura+detector"}:
         progress("row trafilatura")
         traf_t, texts = rows.trafilatura_texts(inp)
