@@ -43,7 +43,7 @@ Preset = Literal["safe", "balanced", "strict", "extracted"]
 ErrorPolicy = Literal["surrogateescape", "replace", "ignore", "strict"]
 OnError = Literal["pass", "skip", "fail"]
 ScoreFormat = Literal["tsv", "jsonl"]
-HELD_OUT_FOLDERS = frozenset({"holdout", "promo-dev"})  # our measuring sets: never train on them
+HELD_OUT_FOLDERS = frozenset({"holdout", "promo-dev", "sites", "adaptation"})  # our measuring sets: never train on them
 
 ModelOpt = Annotated[
     Path | None,
