@@ -7,7 +7,7 @@ MODEL := detector/models/default.joblib
 .PHONY: install test test-fast lint model bench bench-quick gate
 
 install:  ## the package, its tests' needs and every integration extra
-	$(PYTHON) -m pip install -e '.[dev,scrapy,datatrove,spark,html]'
+	$(PYTHON) -m pip install -e '.[dev,scrapy,datatrove,spark,html,warc]'
 
 test:  ## every test, as CI runs them
 	$(PYTHON) -m pytest

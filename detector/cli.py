@@ -43,6 +43,7 @@ Preset = Literal["safe", "balanced", "strict", "extracted"]
 ErrorPolicy = Literal["surrogateescape", "replace", "ignore", "strict"]
 OnError = Literal["pass", "skip", "fail"]
 ScoreFormat = Literal["tsv", "jsonl"]
+OutputFormat = Literal["jsonl", "wet"]
 HELD_OUT_FOLDERS = frozenset({"holdout", "promo-dev", "sites", "adaptation"})  # our measuring sets: never train on them
 
 ModelOpt = Annotated[
@@ -249,6 +250,18 @@ def filter_cmd(
             help="Inputs are raw HTML pages: turned into lines with html-text (the 'html' extra), then filtered.",
         ),
     ] = False,
+    warc: Annotated[
+        bool,
+        typer.Option(
+            "--warc",
+            help="Inputs are Common Crawl WET or WARC files (gzip or plain; the 'warc' extra): one JSON object "
+            "per page with url, record_id, text and removed.",
+        ),
+    ] = False,
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option("--output-format", help="With --warc: jsonl, or wet (WARC conversion records of the kept text)."),
+    ] = "jsonl",
     field: Annotated[
         str,
         typer.Option(
@@ -265,11 +278,15 @@ def filter_cmd(
         OnError,
         typer.Option(
             "--on-error",
-            help="With --jsonl, for a malformed record: pass (unchanged), skip, or fail.",
+            help="With --jsonl, for a malformed record: pass (unchanged), skip, or fail. With --warc: skip "
+            "(pass means skip: a broken record has no text) or fail.",
         ),
     ] = "pass",
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", metavar="N", min=1, help="With --jsonl: worker processes (order is kept).")
+        int,
+        typer.Option(
+            "--jobs", "-j", metavar="N", min=1, help="With --jsonl or --warc: worker processes (order is kept)."
+        ),
     ] = 1,
     site_field: Annotated[
         str | None,
@@ -298,12 +315,24 @@ def filter_cmd(
     FILE: text files, one document each ('-' or nothing: stdin).
 
     Example: detector filter page.txt --removed removed.jsonl
+
+    Example: detector filter --warc CC-MAIN-*.warc.wet.gz -o clean.jsonl --jobs 2
     """
 
     def body() -> None:
         det = _detector(model, threshold, keep, preset, threads)
         names = _inputs(paths)
         _stdin_hint(names, quiet)
+        if warc and (html or jsonl or output_dir is not None or removed is not None or site_field is not None):
+            raise typer.BadParameter(
+                "--warc goes with none of --html, --jsonl, --output-dir, --removed, --site-field "
+                "(each page's removed lines are in its record)"
+            )
+        if output_format != "jsonl" and not warc:
+            raise typer.BadParameter("--output-format wet goes with --warc")
+        if warc:
+            _filter_warc(det, names, output, output_format, on_error, jobs, quiet)
+            return
         if html and jsonl:
             raise typer.BadParameter("--html reads HTML files; for HTML inside JSON Lines records, extract it first")
         if output_dir is not None and (output is not None or jsonl):
@@ -397,6 +426,36 @@ def _filter_jsonl(
             setattr(grand, k, getattr(grand, k) + getattr(s, k))
     if not quiet:
         _err(grand.line()[len("detector: ") :])
+
+
+def _filter_warc(
+    det: Detector, names: list[str], output: Path | None, output_format: str, on_error: str, jobs: int, quiet: bool
+) -> None:
+    from . import progress
+    from .warc import filter_warc
+
+    sizes = [Path(n).stat().st_size for n in names if n != "-" and Path(n).is_file()]
+    total = sum(sizes) if len(sizes) == len(names) else None
+    report = None if quiet else lambda m: _err(f"warning: {m}")
+    with contextlib.ExitStack() as stack:
+        if output is None or str(output) == "-":
+            out: IO[bytes] = sys.stdout.buffer
+            stack.callback(out.flush)  # what was written before an error stays written
+        else:
+            out = stack.enter_context(textio.atomic_output(output, binary=True))
+        advance = stack.enter_context(progress.progress("filtering pages", total, quiet=quiet or total is None))
+        summary = filter_warc(
+            names,
+            out,
+            det,
+            output_format=output_format,
+            on_error="fail" if on_error == "fail" else "skip",
+            jobs=jobs,
+            report=report,
+            advance=advance,
+        )
+    if not quiet:
+        _err(summary.line())
 
 
 @app.command("score")
