@@ -82,7 +82,7 @@ def test_html_responses_become_html_text_lines(tmp_path):
     assert len(pages) == 1 and summary.skipped == 1
     assert pages[0].url == "https://example.org/page/7" and pages[0].record_id == wf.record_id(7)
     assert pages[0].text == html_to_text(HTML)
-    assert "Harbour wall repairs" in pages[0].lines[0] or any("Harbour wall repairs" in x for x in pages[0].lines)
+    assert any("Harbour wall repairs" in line for line in pages[0].lines)
 
 
 def test_gzip_per_record_files_read_like_plain_ones(tmp_path):
