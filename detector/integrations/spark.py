@@ -17,6 +17,12 @@ null text) and, with ``with_scores=True``, ``detector_lines``: one
 the original text; this costs a second pass of the model). Filter on the fraction to apply a
 removal budget: ``cleaned.where("detector_removed_fraction <= 0.8")``.
 
+Common Crawl files: :func:`read_warc` reads WET (and WARC HTML response) files into a DataFrame
+of ``url``, ``record_id``, ``text``, one page a row, ready for :func:`clean_dataframe`::
+
+    pages = read_warc(spark, ["/data/CC-MAIN-….warc.wet.gz", ...])   # paths every executor can read
+    cleaned = clean_dataframe(pages, text_col="text")
+
 The model loads once per Python worker process (Spark reuses workers between tasks by default,
 ``spark.python.worker.reuse``) and is never pickled: tasks carry only the settings.
 
@@ -50,7 +56,7 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame
     from pyspark.sql.types import StructType
 
-__all__ = ["PartitionCleaner", "clean_dataframe", "clean_partitions", "output_schema"]
+__all__ = ["PartitionCleaner", "clean_dataframe", "clean_partitions", "output_schema", "read_warc"]
 
 FRACTION_COL = "detector_removed_fraction"
 SCORES_COL = "detector_lines"
@@ -182,3 +188,35 @@ def clean_dataframe(
     """``df`` with ``text_col`` cleaned: :func:`clean_partitions` and :func:`output_schema` in one call."""
     cleaner = clean_partitions(text_col, model_path, threshold, keep_labels, with_scores, output_col)
     return df.mapInPandas(cleaner, output_schema(df.schema, text_col, with_scores, output_col))
+
+
+def _warc_rows(path: str) -> Iterator[tuple[str | None, str, str]]:
+    """The (url, record_id, text) rows of one WARC or WET file, read on an executor."""
+    import logging
+
+    from ..warc import read_pages
+
+    log = logging.getLogger("detector.integrations.spark")
+    for page in read_pages(path, report=log.warning):
+        yield page.url, page.record_id, page.text
+
+
+def read_warc(spark: Any, paths: Iterable[str]) -> DataFrame:
+    """A DataFrame of ``url``, ``record_id``, ``text``: the pages of WET or WARC files, a partition per file.
+
+    The files are read on the executors (``paths`` must be readable there: a shared file
+    system, or files shipped with ``addFile``) with :func:`detector.warc.read_pages`; a
+    malformed record is logged as a warning and skipped. The ``warc`` extra (and ``html`` for
+    WARC response records) must be installed on the executors.
+    """
+    types = require("pyspark.sql.types", "spark")
+    files = [os.fspath(p) for p in paths]
+    schema = types.StructType(
+        [
+            types.StructField("url", types.StringType(), True),
+            types.StructField("record_id", types.StringType(), False),
+            types.StructField("text", types.StringType(), False),
+        ]
+    )
+    rdd = spark.sparkContext.parallelize(files, max(len(files), 1)).flatMap(_warc_rows)
+    return spark.createDataFrame(rdd, schema)
