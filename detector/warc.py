@@ -8,12 +8,15 @@ skipped and counted. A malformed record (a bad header, a payload cut short by th
 file or of a gzip member) is reported with its file, number and byte offset and skipped, or
 stops the run with ``on_error="fail"``; what was written before it stays written.
 
-Records are read with FastWARC (the ``warc`` extra), chosen over warcio for speed. Plain
-iteration (read every payload, ``python /tmp/warcm/t.py``, 100,000 conversion records of
-2.8 kB, 2026-12-04, this 2-core machine): FastWARC 2.0.1 633,731 records/s uncompressed and
-258,425 gzip per record; warcio 1.8.1 59,223 and 45,737. Both pass over malformed records
-without a word, so the checks that report them are ours (:func:`read_pages`). Either reader is
-far faster than the model (about a megabyte a second), which sets the pace of a run.
+Records are read with FastWARC (the ``warc`` extra), chosen over warcio for speed; plain
+iteration, every payload read, on this 2-core machine on 2026-12-04: 100,000 WET records of
+2.8 kB (an ad-hoc loop like ``bench.warc --readers``), FastWARC 2.0.1 633,731 records/s
+uncompressed and 258,425 gzip per record, warcio 1.8.1 59,223 and 45,737;
+``python -m bench.warc --size-mb 50 --readers`` (5,314 records of 9.4 kB), FastWARC 308,060
+records/s, warcio 51,870. Both pass over a malformed record without a word, so the checks that
+report them are ours (:func:`read_pages`); FastWARC's strict mode refuses a header that is not
+WARC, which is how a file that is not WARC is recognised. Either reader is far faster than the
+model (about a megabyte a second), which sets the pace of a run.
 """
 
 from __future__ import annotations
@@ -50,7 +53,11 @@ class WarcPage(NamedTuple):
 
     @property
     def lines(self) -> list[str]:
-        """The page's lines, each with its own line ending (``\\n``, ``\\r\\n`` or ``\\r``)."""
+        r"""The page's lines, each with its own line ending (``\n``, ``\r\n`` or ``\r``).
+
+        >>> WarcPage("https://example.org/", "<urn:uuid:1>", "Title\r\nBody").lines
+        ['Title\r\n', 'Body']
+        """
         return split_lines(self.text)
 
 
@@ -173,7 +180,8 @@ def read_pages(
             summary.position = start + offset
             kind = record.record_type
             if record.record_id is None or kind in (warc.no_type, warc.unknown):
-                bad(number, offset, "bad WARC header (no WARC-Record-ID or WARC-Type)")
+                # A gzip member cut short reads as a record whose header stops early: same message.
+                bad(number, offset, "bad or truncated WARC header (no WARC-Record-ID or WARC-Type)")
                 continue
             if len(payload) < record.content_length:
                 bad(number, offset, f"truncated: Content-Length {record.content_length:,}, {len(payload):,} bytes left")
