@@ -106,7 +106,7 @@ def test_a_record_with_a_bad_header_is_reported_and_the_next_one_read(tmp_path):
     assert [p.record_id for p in pages] == [wf.record_id(1), wf.record_id(3)]
     assert summary.malformed == 1
     (message,) = messages
-    assert message.startswith(f"{path}: record 2 at byte ") and "bad WARC header" in message
+    assert message.startswith(f"{path}: record 2 at byte ") and "bad or truncated WARC header" in message
 
 
 def test_a_truncated_last_record_is_reported_and_the_earlier_pages_kept(tmp_path):
@@ -133,13 +133,17 @@ def test_a_truncated_gzip_member_is_reported_not_raised(tmp_path):
     path.write_bytes(data[: len(data) - 120])
     pages, summary, messages = pages_of(path)
     assert len(pages) == 2  # the cut member is the PDF response
-    assert summary.malformed == 1 and messages and str(path) in messages[0]
+    (message,) = messages
+    assert summary.malformed == 1 and message.startswith(f"{path}: record 5 at byte ")
+    assert "truncated WARC header" in message
 
 
 def test_on_error_fail_raises_one_line_naming_file_and_record(tmp_path):
     broken = b"WARC/1.0\r\nWARC-Type conversion\r\nContent-Length: 5\r\n\r\nabcde\r\n\r\n"
     path = wf.write(tmp_path / "c.wet", [wf.conversion(1, TEXT), broken])
-    with pytest.raises(InputError, match=r"c\.wet: record 2 at byte \d+: bad WARC header.*--on-error skip"):
+    with pytest.raises(
+        InputError, match=r"c\.wet: record 2 at byte \d+: bad or truncated WARC header.*--on-error skip"
+    ):
         pages_of(path, on_error="fail")
 
 
@@ -282,3 +286,13 @@ def test_cli_warc_jobs_keep_order_and_output(tmp_path, tiny_model_file):
     two = cli(path, "--model", tiny_model_file, "-q", "--jobs", "2")
     assert one.exit_code == two.exit_code == 0
     assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 149
+
+
+def test_cli_fail_with_an_output_file_leaves_no_half_written_file(tmp_path, tiny_model_file):
+    path = wf.write(
+        tmp_path / "c.wet", [wf.conversion(1, TEXT), wf.record("conversion", b"x", number=2, content_length=99)]
+    )
+    out = tmp_path / "clean.jsonl"
+    result = cli(path, "--model", tiny_model_file, "--on-error", "fail", "-o", out)
+    assert result.exit_code == 1 and not out.exists()
+    assert list(tmp_path.glob(".clean.jsonl.*")) == []
