@@ -302,10 +302,18 @@ def filter_cmd(
         typer.Option(
             "--site-memory",
             metavar="FILE",
-            help="With --site-field: read site memory from this .npz file if it exists, and save it there at "
-            "the end (a resumed crawl keeps what it learnt).",
+            help="With --site-field or --warc: read site memory from this .npz file if it exists, and save it "
+            "there at the end (a resumed crawl keeps what it learnt).",
         ),
     ] = None,
+    no_site_memory: Annotated[
+        bool,
+        typer.Option(
+            "--no-site-memory",
+            help="With --warc: judge each page alone (site memory, on by default there, removes lines that recur "
+            "on many pages of a host).",
+        ),
+    ] = False,
     encoding: EncodingOpt = textio.DEFAULT_ENCODING,
     errors: ErrorsOpt = "surrogateescape",
     quiet: QuietOpt = False,
@@ -330,8 +338,15 @@ def filter_cmd(
             )
         if output_format != "jsonl" and not warc:
             raise typer.BadParameter("--output-format wet goes with --warc")
+        if no_site_memory and (not warc or site_memory is not None):
+            raise typer.BadParameter("--no-site-memory goes with --warc, and not with --site-memory")
         if warc:
-            _filter_warc(det, names, output, output_format, on_error, jobs, quiet)
+            memory = None if no_site_memory else _site_memory(site_memory)
+            try:
+                _filter_warc(det, names, output, output_format, on_error, jobs, quiet, memory)
+            finally:
+                if memory is not None and site_memory is not None:
+                    memory.save(site_memory)
             return
         if html and jsonl:
             raise typer.BadParameter("--html reads HTML files; for HTML inside JSON Lines records, extract it first")
@@ -429,7 +444,14 @@ def _filter_jsonl(
 
 
 def _filter_warc(
-    det: Detector, names: list[str], output: Path | None, output_format: str, on_error: str, jobs: int, quiet: bool
+    det: Detector,
+    names: list[str],
+    output: Path | None,
+    output_format: str,
+    on_error: str,
+    jobs: int,
+    quiet: bool,
+    memory: SiteMemory | None = None,
 ) -> None:
     from . import progress
     from .warc import filter_warc
@@ -453,6 +475,7 @@ def _filter_warc(
             jobs=jobs,
             report=report,
             advance=advance,
+            memory=memory,
         )
     if not quiet:
         _err(summary.line())

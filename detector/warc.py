@@ -33,6 +33,7 @@ from . import textio
 from ._version import __version__
 from .classifier import Detector, RemovedLine
 from .errors import InputError, MissingExtraError
+from .sitememory import SiteMemory
 from .text import split_lines
 
 ON_ERROR = ("skip", "fail")
@@ -268,14 +269,17 @@ def filter_warc(
     report: Callable[[str], None] | None = None,
     advance: Callable[[float], None] | None = None,
     batch_pages: int = BATCH_PAGES,
+    memory: SiteMemory | None = None,
 ) -> WarcSummary:
     """Filter every page of ``paths`` and write one JSON object (or WET record) per page, in order.
 
     With ``jobs > 1`` batches of pages go to worker processes as in the JSONL stage
     (:func:`detector.jsonl.filter_jsonl`); ``advance`` is told how many input bytes each batch
-    covered, for a progress bar.
+    covered, for a progress bar. With ``memory``, lines recurring on many pages of a page's
+    host (its ``WARC-Target-URI``) are removed as that site's chrome (:class:`SiteMemory`); the
+    memory sees the pages in input order whatever ``jobs`` is.
     """
-    from .jsonl import _clean_batch, _worker_clean, _worker_init
+    from .jsonl import _clean_batch, _finish_batch, _worker_clean, _worker_init, _worker_verdicts
 
     if output_format not in OUTPUT_FORMATS:
         raise InputError(f"unknown output format {output_format!r}; choose one of {', '.join(OUTPUT_FORMATS)}")
@@ -302,10 +306,22 @@ def filter_warc(
 
     if output_format == "wet":
         out.write(warcinfo_record())
+
+    def sites(batch: list[WarcPage]) -> list[str | None]:
+        return [p.url or None for p in batch]
+
     if jobs <= 1:
         for batch in _batches(pages(), batch_pages):
-            consume(batch, _clean_batch(detector, [p.text for p in batch]))
+            consume(batch, _clean_batch(detector, [p.text for p in batch], sites(batch), memory))
         return summary
+
+    def finish(batch: list[WarcPage], result: Any) -> None:
+        got = result.get()
+        if memory is not None:
+            got = _finish_batch([p.text for p in batch], got, sites(batch), memory)
+        consume(batch, got)
+
+    work = _worker_verdicts if memory is not None else _worker_clean
     import multiprocessing as mp
 
     # The JSONL stage's workers: the detector is sent once, at start; batches carry only text.
@@ -313,14 +329,13 @@ def filter_warc(
         queue: list[tuple[list[WarcPage], Any]] = []
         try:
             for batch in _batches(pages(), batch_pages):
-                queue.append((batch, pool.apply_async(_worker_clean, ([p.text for p in batch],))))
+                queue.append((batch, pool.apply_async(work, ([p.text for p in batch],))))
                 if len(queue) >= jobs * 2:
-                    batch_done, result = queue.pop(0)
-                    consume(batch_done, result.get())
+                    finish(*queue.pop(0))
         except InputError:  # with --on-error fail, the pages read before the bad record are still written
             for batch_done, result in queue:
-                consume(batch_done, result.get())
+                finish(batch_done, result)
             raise
         for batch_done, result in queue:
-            consume(batch_done, result.get())
+            finish(batch_done, result)
     return summary

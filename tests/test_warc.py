@@ -296,3 +296,47 @@ def test_cli_fail_with_an_output_file_leaves_no_half_written_file(tmp_path, tiny
     result = cli(path, "--model", tiny_model_file, "--on-error", "fail", "-o", out)
     assert result.exit_code == 1 and not out.exists()
     assert list(tmp_path.glob(".clean.jsonl.*")) == []
+
+
+# -- site memory: on by default over a crawl --------------------------------------------------
+def ledger_crawl(tmp_path):
+    from .test_sitememory import ledger
+
+    records = [
+        wf.record("conversion", r["text"].encode("utf-8"), url=r["url"], number=n)
+        for n, r in enumerate(ledger(), start=1)
+    ]
+    return wf.write(tmp_path / "ledger.warc.wet.gz", records, gzip_per_record=True)
+
+
+def test_site_memory_removes_a_hosts_recurring_chrome_unless_turned_off(tmp_path):
+    from .test_sitememory import CHROME
+
+    path = ledger_crawl(tmp_path)
+    on = [json.loads(x) for x in cli(path, "-q").stdout.splitlines()]
+    off = [json.loads(x) for x in cli(path, "-q", "--no-site-memory").stdout.splitlines()]
+    assert CHROME[0] in on[0]["text"] and all(CHROME[0] not in r["text"] for r in on[3:])
+    assert any(x["label"] == "site-chrome" for x in on[-1]["removed"])
+    assert all(CHROME[0] in r["text"] for r in off)
+
+
+def test_site_memory_file_is_saved_and_read_back(tmp_path):
+    from .test_sitememory import CHROME
+
+    path, saved = ledger_crawl(tmp_path), tmp_path / "sites.npz"
+    assert cli(path, "-q", "--site-memory", saved).exit_code == 0
+    again = [json.loads(x) for x in cli(path, "-q", "--site-memory", saved).stdout.splitlines()]
+    assert CHROME[0] not in again[0]["text"]
+
+
+def test_no_site_memory_outside_warc_is_a_usage_error(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("Home\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["filter", str(page), "--no-site-memory"])
+    assert result.exit_code == 2
+
+
+@pytest.mark.slow
+def test_site_memory_with_jobs_gives_the_same_pages(tmp_path):
+    path = ledger_crawl(tmp_path)
+    assert cli(path, "-q", "--jobs", "2").stdout == cli(path, "-q").stdout
