@@ -42,3 +42,21 @@ def test_no_document_appears_in_both_training_and_holdout(train_docs, holdout_do
 def test_holdout_sites_are_never_trained_on(train_docs, holdout_docs):
     shared = {d.meta["site"] for d in train_docs} & {d.meta["site"] for d in holdout_docs}
     assert not shared
+
+
+@pytest.mark.parametrize("folder", ["promo-dev", "sites", "adaptation", "candidates"])
+def test_every_other_folder_loads_with_known_labels(folder):
+    docs = load_dataset(CORPUS / folder)
+    assert docs, f"{folder} is empty"
+    for d in docs:
+        assert set(d.labels) <= {"editorial", "promotional", "boilerplate"}, d.source
+        assert d.meta.get("site"), f"{d.source} names no site"
+
+
+def test_multi_page_sites_are_whole_sites_never_trained_on(train_docs):
+    sites = load_dataset(CORPUS / "sites")
+    pages_per_site: dict[str, int] = {}
+    for d in sites:
+        pages_per_site[d.meta["site"]] = pages_per_site.get(d.meta["site"], 0) + 1
+    assert min(pages_per_site.values()) >= 20, "site memory is measured on sites of 20+ pages"
+    assert not set(pages_per_site) & {d.meta["site"] for d in train_docs}
