@@ -63,21 +63,25 @@ def _peek(raw: Any, n: int) -> bytes:
     return b""
 
 
+def open_raw(path: str | Path) -> IO[bytes]:
+    """The bytes of a file or of stdin (``-``) as they are, with a one-line error for a folder
+    or a file that cannot be opened."""
+    name = describe(path)
+    if str(path) == "-":
+        return sys.stdin.buffer
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{name}: is a folder; give the files in it instead")
+    try:
+        return open(p, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise _open_error(name, exc) from None
+
+
 def open_binary_stream(path: str | Path) -> IO[bytes]:
     """A byte stream over a file or stdin (``-``); gzip is unpacked when the bytes say so
     (by their magic number, whatever the name), so ``cat x.jsonl.gz | detector …`` works."""
-    name = describe(path)
-    raw: Any
-    if str(path) == "-":
-        raw = sys.stdin.buffer
-    else:
-        p = Path(path)
-        if p.is_dir():
-            raise InputError(f"{name}: is a folder; give the files in it instead")
-        try:
-            raw = open(p, "rb")  # noqa: SIM115
-        except OSError as exc:
-            raise _open_error(name, exc) from None
+    raw = open_raw(path)
     if _peek(raw, 2) == GZIP_MAGIC:
         return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
     return raw

@@ -135,18 +135,10 @@ def read_pages(
     summary = summary if summary is not None else WarcSummary()
     name = textio.describe(path)
     start = summary.position
-    if str(path) == "-":
-        stream: Any = textio.open_binary_stream(path)
-        detect = False
-    else:
-        p = Path(path)
-        if p.is_dir():
-            raise InputError(f"{name}: is a folder; give the WARC files in it instead")
-        try:
-            stream = open(p, "rb")  # noqa: SIM115
-        except OSError as exc:
-            raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
-        detect = True  # FastWARC tells gzip from plain by the magic bytes, as textio does
+    stdin = str(path) == "-"
+    # FastWARC tells gzip from plain by the magic bytes in files; stdin cannot be peeked twice.
+    stream: Any = textio.open_binary_stream(path) if stdin else textio.open_raw(path)
+    detect = not stdin
 
     def bad(number: int, offset: int, what: str) -> None:
         summary.malformed += 1
