@@ -167,3 +167,11 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def time_filter_cli(*args: str) -> float:
+    """Wall seconds of one ``detector filter ARGS -q`` run in a fresh process, output discarded."""
+    start = time.perf_counter()
+    with open(os.devnull, "wb") as sink:
+        subprocess.run([sys.executable, "-m", "detector", "filter", *args, "-q"], stdout=sink, check=True, cwd=REPO_DIR)
+    return time.perf_counter() - start

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from .speed import time_filter_cli
 
 REPO = Path(__file__).resolve().parent.parent
 CACHE = Path(__file__).resolve().parent / ".cache"
@@ -51,15 +50,7 @@ def make_file(mb: int) -> Path:
 def run(path: Path, jobs: int) -> dict[str, float]:
     """Time one streaming run and read the child's peak RSS."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    with open(os.devnull, "wb") as sink:
-        subprocess.run(
-            [sys.executable, "-m", "detector", "filter", "--jsonl", str(path), "--jobs", str(jobs), "-q"],
-            stdout=sink,
-            check=True,
-            cwd=REPO,
-        )
-    secs = time.perf_counter() - start
+    secs = time_filter_cli("--jsonl", str(path), "--jobs", str(jobs))
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     size = path.stat().st_size
     return {

@@ -14,9 +14,7 @@ uncompressed, at the single-process rate: one process uses one core.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from .data import RESULTS_DIR, data_available, data_dir, load_pages, missing_message
+from .speed import time_filter_cli
 
 REPO = Path(__file__).resolve().parent.parent
 CRAWL_TB = 90  # one monthly Common Crawl, WET, uncompressed
@@ -61,15 +60,7 @@ def make_wet(path: Path, size_mb: int, texts: list[str]) -> int:
 
 def run(path: Path, jobs: int, pages: int) -> dict[str, float]:
     """Time one ``detector filter --warc`` run."""
-    start = time.perf_counter()
-    with open(os.devnull, "wb") as sink:
-        subprocess.run(
-            [sys.executable, "-m", "detector", "filter", "--warc", str(path), "--jobs", str(jobs), "-q"],
-            stdout=sink,
-            check=True,
-            cwd=REPO,
-        )
-    secs = time.perf_counter() - start
+    secs = time_filter_cli("--warc", str(path), "--jobs", str(jobs))
     mb = path.stat().st_size / 1e6
     return {"jobs": jobs, "seconds": secs, "mb_per_s": mb / secs, "pages_per_s": pages / secs, "mb": mb}
 
