@@ -46,6 +46,17 @@ leia também\nveja também\nlees ook\nzie ook\nzobacz też\nzobacz także\nzobac
 czytaj więcej\nczytaj również\nčtěte také\nčtěte též\nčtěte dále\npřečtěte si\nsouvisející\nläs också\nläs mer
 läs även\nчитайте также\nчитайте еще\nчитайте ещё\nсмотрите также\nпо теме\nayrıca okuyun\nayrıca bakınız
 ilginizi çekebilir\nbunlar da ilginizi
+you might also\nyou might like\nmore on this\nfurther reading\ndon t miss\nkeep reading\nrecommended reading
+lies auch\nlies mehr\nauch lesenswert\nebenfalls lesenswert\npassend dazu\npassend zum\nmehr dazu\nauch spannend
+ebenfalls interessant\ndas könnte dich\nempfehlung der redaktion\nhören sie auch\nhier weiterlesen
+à voir aussi\na voir aussi\nà découvrir aussi\nlire également\nvoir également\nsur le même thème
+vous aimerez aussi\nça pourrait vous\nlea también\nmira también\ntambién te puede\ntambién le puede
+le puede interesar\nquizás te interese\nnoticias relacionadas\nsigue leyendo\nvedi anche\nleggi pure
+ti potrebbe interessare\narticoli correlati\nda non perdere\nleia mais\nconfira também\nveja mais
+você pode gostar\nler também\nleia ainda\nprzeczytaj też\nprzeczytaj także\nprzeczytaj również
+warto przeczytać\nmoże cię zainteresować\nlees meer\nlees verder\nook interessant
+bekijk ook\nook lezen\nmohlo by vás\nsouvisející články\nčtěte více\nse även\nläs vidare\ndu kanske också
+читайте по теме\nеще по теме\nещё по теме\nтакже читайте\nilgili haberler\nbenzer haberler
 """)
 COUPON_WORDS = _phrases("""
 coupon\ncoupons\npromo code\npromocode\ndiscount code\nvoucher\nuse code\ngutschein\ngutscheincode

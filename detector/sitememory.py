@@ -136,6 +136,19 @@ class SiteMemory:
         """Which lines the host's earlier pages make chrome by count alone (no guard applied)."""
         return self._recurring(self._hosts.get(host), self._keys(lines)).tolist()
 
+    def pages_seen(self, host: str) -> int:
+        """How many pages of ``host`` the memory has seen (0 for a host it does not hold)."""
+        h = self._hosts.get(host)
+        return 0 if h is None else h.seen
+
+    def shares(self, host: str, lines: Sequence[str]) -> np.ndarray:
+        """Share of the host's recent (decayed) pages that held each line, between 0 and 1;
+        all 0 until the host has ``min_pages`` pages. Reads the memory without changing it."""
+        h = self._hosts.get(host)
+        if h is None or h.seen < self.min_pages:
+            return np.zeros(len(lines))
+        return np.minimum(h.counts_of(self._keys(lines)) / max(h.pages, 1.0), 1.0).astype(np.float64)
+
     def _recurring(self, h: _Host | None, keys: np.ndarray) -> np.ndarray:
         if h is None or h.seen < self.min_pages:
             return np.zeros(len(keys), dtype=bool)

@@ -50,12 +50,6 @@ def test_seed_article_loses_its_junk_and_keeps_every_paragraph_and_heading(share
     assert [line for line in kept if line.strip() not in skipped] == editorial
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known failure of the shipped model: a title-cased first line with no chrome above it reads "
-    "like a teaser headline to the lexical view (score 0.463 at the balanced threshold 0.433); "
-    "the extracted and safe presets keep it",
-)
 def test_seed_article_keeps_its_title(shared_dir):
     text = (shared_dir / "examples" / "seed-article.txt").read_text(encoding="utf-8")
     assert SEED_TITLE in filter_text(text)

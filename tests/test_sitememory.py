@@ -20,7 +20,7 @@ DATA = Path(__file__).parent / "data" / "sites"
 LEDGER = DATA / "ledger.jsonl"
 # Recurring lines the model keeps, more than TEXT_MARGIN lines away from the page's own text.
 CHROME = (
-    "Subscribers get the Saturday edition delivered to their door before seven in the morning.",
+    "The Saturday edition reaches most doorsteps in the valley before seven in the morning.",
     "The Millbrook Ledger has reported on the valley's towns since 1921 and is owned by its readers.",
     "The Ledger's offices are closed on public holidays and reopen the following morning.",
 )
@@ -181,3 +181,14 @@ def test_cli_site_field_needs_jsonl(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["filter", str(page), "--site-field", "url"])
     assert result.exit_code == 2
     assert "--jsonl" in result.output
+
+
+def test_shares_count_the_hosts_recent_pages_without_changing_them() -> None:
+    memory = SiteMemory(min_pages=2)
+    for story in ("A fire", "A flood", "A fair", "A feast"):
+        memory.observe("h", ["Home", f"{story} happened.", "Imprint" if story != "A fire" else "Other"])
+    shares = memory.shares("h", ["Home", "Imprint", "A flood happened.", "Never seen"])
+    assert shares[0] > 0.99 and 0.6 < shares[1] < 0.9 and 0.1 < shares[2] < 0.4 and shares[3] == 0.0
+    assert memory.shares("h", ["Home"]).tolist() == shares[:1].tolist()  # reading does not count a page
+    assert memory.shares("new-host", ["Home"]).tolist() == [0.0]
+    assert memory.pages_seen("h") == 4 and memory.pages_seen("new-host") == 0
