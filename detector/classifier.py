@@ -20,7 +20,7 @@ from .decision import decide
 from .errors import DetectorError
 from .model import LineModel
 from .persistence import LoadedModel, base_metadata, load_default, load_model, save_model
-from .sitememory import SiteMemory, host_of
+from .sitememory import SiteMemory, doubtful, host_of
 from .text import is_blank, select_with_blanks, split_lines, strip_ending
 
 log = logging.getLogger(__name__)
@@ -283,7 +283,7 @@ class Detector:
         if memory is not None and sites is not None:
             if len(sites) != len(out):
                 raise ValueError(f"{len(sites)} sites for {len(out)} documents")
-            out = [v if site is None else site_revised(v, site, memory) for v, site in zip(out, sites)]
+            out = [v if site is None else site_revised(v, site, memory, self.threshold) for v, site in zip(out, sites)]
         return out
 
     def _proba(self, docs: Sequence[Sequence[str]]) -> np.ndarray:
@@ -366,13 +366,20 @@ class Detector:
         return [lines[i] for i in select_with_blanks(lines, [v.keep for v in verdicts])]
 
 
-def site_revised(verdicts: list[Verdict], site: str, memory: SiteMemory) -> list[Verdict]:
+def site_revised(verdicts: list[Verdict], site: str, memory: SiteMemory, threshold: float) -> list[Verdict]:
     """One document's verdicts after site memory: kept lines recurring on ``site``'s earlier
-    pages become ``site-chrome`` and are removed; the document is then remembered."""
-    content = [k for k, v in enumerate(verdicts) if v.label != BLANK]
-    chrome = memory.chrome(host_of(site), [verdicts[k].text for k in content], [verdicts[k].keep for k in content])
+    pages become ``site-chrome`` and are removed; the document is then remembered.
+    ``threshold`` is the one the verdicts were made with (it tells which kept lines were close)."""
+    at = [k for k, v in enumerate(verdicts) if v.label != BLANK]
+    content = [verdicts[k] for k in at]
+    chrome = memory.chrome(
+        host_of(site),
+        [v.text for v in content],
+        [v.keep for v in content],
+        doubtful([v.score for v in content], threshold, memory.doubt_margin),
+    )
     out = list(verdicts)
-    for k, gone in zip(content, chrome):
+    for k, gone in zip(at, chrome):
         if gone:
             out[k] = out[k]._replace(label=SITE_CHROME, keep=False)
     return out

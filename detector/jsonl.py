@@ -111,14 +111,18 @@ def _verdicts_batch(det: Detector, texts: list[str | None]) -> list[list[Verdict
 
 
 def _finish_batch(
-    texts: list[str | None], verdicts: list[list[Verdict] | None], sites: list[str | None], memory: SiteMemory
+    texts: list[str | None],
+    verdicts: list[list[Verdict] | None],
+    sites: list[str | None],
+    memory: SiteMemory,
+    threshold: float,
 ) -> list[Cleaned | None]:
     out: list[Cleaned | None] = []
     for t, v, site in zip(texts, verdicts, sites):
         if t is None or v is None:
             out.append(None)
             continue
-        r = build_result(split_lines(t), v if site is None else site_revised(v, site, memory))
+        r = build_result(split_lines(t), v if site is None else site_revised(v, site, memory, threshold))
         out.append((r.text, r.n_lines, [tuple(x) for x in r.removed]))  # type: ignore[misc]
     return out
 
@@ -246,7 +250,7 @@ def filter_jsonl(
             got = res.get()
             if use_memory:
                 assert memory is not None
-                got = _finish_batch(texts, got, sites_of(items), memory)
+                got = _finish_batch(texts, got, sites_of(items), memory, detector.threshold)
             consume(items, got)
 
         for items, texts in prepared():

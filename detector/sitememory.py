@@ -9,10 +9,13 @@ pages held each one; a line the model kept is removed as chrome when it was seen
 Editorial furniture recurs too (a recipe site's "Ingredients" heading, a review's "Verdict",
 spec rows shared by many products, an article's own title listed in the site's sidebar), and it
 sits in or next to the page's own text. So a recurring line is left alone when it lies within
-``TEXT_MARGIN`` lines of the span of the page's own kept text (kept, non-recurring lines);
-menus, footers and rails outside that span go. Nothing is removed on a host's first
-``min_pages`` pages. On our invented multi-page sites (``python -m bench.sites``) a looser
-guard removed more junk but lost up to 4 % of the editorial lines, mostly such furniture.
+``TEXT_MARGIN`` lines of the span of the page's own kept text (kept, non-recurring lines),
+unless the model doubted it (its junk score within ``DOUBT_LOG_ODDS`` log-odds below the
+threshold: furniture scores far below it, a recurring newsletter box or affiliate line inside
+the article close to it); menus, footers and rails outside that span go. Nothing is removed on
+a host's first ``min_pages`` pages. On our invented multi-page sites (``python -m bench.sites``)
+a looser guard removed more junk but lost up to 4 % of the editorial lines, mostly such
+furniture.
 
 Memory is bounded: at most ``max_hosts`` hosts (least recently seen go first) and at most
 ``max_lines`` fingerprints per host (the least seen go first), in numpy arrays of 14 bytes a
@@ -32,6 +35,7 @@ state across runs (a ``.npz`` file read without pickle, so loading it runs no co
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import threading
 from collections import OrderedDict
@@ -52,6 +56,9 @@ DEFAULT_WINDOW = 50
 DEFAULT_MIN_PAGES = 3
 DEFAULT_MIN_SHARE = 0.3
 TEXT_MARGIN = 2  # recurring lines this close to the page's own kept text are furniture
+# ...unless the model was unsure of them: recurrence then counts as this much evidence of chrome
+# (in log-odds of the score against the threshold; chosen on five of our multi-page sites).
+DOUBT_LOG_ODDS = 0.4
 _EMPTY_U64 = np.zeros(0, dtype=np.uint64)
 
 
@@ -65,6 +72,18 @@ def fingerprint(line: str) -> int:
     """
     key = " ".join(line.split()).encode("utf-8", "surrogatepass")
     return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
+
+
+def doubtful(scores: Sequence[float], threshold: float, margin: float = DOUBT_LOG_ODDS) -> list[bool]:
+    """Lines whose junk score is within ``margin`` log-odds below ``threshold`` (or above it).
+
+    >>> doubtful([0.05, 0.36, 0.5], 0.45)
+    [False, True, True]
+    """
+    lo = 1e-9
+    t = min(max(threshold, lo), 1.0 - lo)
+    cut = 1.0 / (1.0 + math.exp(-(math.log(t / (1.0 - t)) - margin)))
+    return [s >= cut for s in scores]
 
 
 def host_of(url_or_host: str) -> str:
@@ -110,13 +129,17 @@ class SiteMemory:
         window: int = DEFAULT_WINDOW,
         min_pages: int = DEFAULT_MIN_PAGES,
         min_share: float = DEFAULT_MIN_SHARE,
+        doubt_margin: float = DOUBT_LOG_ODDS,
     ) -> None:
         if max_hosts < 1 or max_lines < 1 or window < 1 or min_pages < 1:
             raise ValueError("max_hosts, max_lines, window and min_pages must be at least 1")
         if not 0.0 < min_share <= 1.0:
             raise ValueError(f"min_share must be in (0, 1], got {min_share}")
+        if not doubt_margin >= 0.0:
+            raise ValueError(f"doubt_margin must be at least 0, got {doubt_margin}")
         self.max_hosts, self.max_lines, self.window = max_hosts, max_lines, window
         self.min_pages, self.min_share = min_pages, min_share
+        self.doubt_margin = doubt_margin  # log-odds below the threshold that count as doubt; 0: none
         self._decay = 1.0 - 1.0 / window
         self._hosts: OrderedDict[str, _Host] = OrderedDict()
         self._lock = threading.Lock()  # one page at a time: pipelines may share a memory across threads
@@ -156,10 +179,14 @@ class SiteMemory:
         # Seen on min_pages of the latest pages gives min_pages decayed by at most min_pages steps.
         return (c >= self.min_pages * self._decay**self.min_pages) & (c >= self.min_share * h.pages)
 
-    def chrome(self, host: str, lines: Sequence[str], kept: Sequence[bool]) -> list[bool]:
+    def chrome(
+        self, host: str, lines: Sequence[str], kept: Sequence[bool], doubted: Sequence[bool] | None = None
+    ) -> list[bool]:
         """Which of the ``kept`` lines to remove as the host's chrome, then remember the page.
 
         ``lines`` are one page's non-blank lines in order and ``kept`` the model's verdicts.
+        ``doubted`` marks kept lines the model was unsure of (:func:`doubtful`): recurring, they
+        go even inside the guard around the page's own text.
         """
         keys = self._keys(lines)
         with self._lock:
@@ -170,7 +197,8 @@ class SiteMemory:
         out = rec & keep if len(lines) else rec
         own = np.flatnonzero(keep & ~rec)
         if out.any() and len(own):
-            out[max(int(own[0]) - TEXT_MARGIN, 0) : int(own[-1]) + TEXT_MARGIN + 1] = False
+            guard = slice(max(int(own[0]) - TEXT_MARGIN, 0), int(own[-1]) + TEXT_MARGIN + 1)
+            out[guard] &= False if doubted is None else np.asarray(doubted, dtype=bool)[guard]
         return out.tolist()
 
     def observe(self, host: str, lines: Sequence[str]) -> None:
@@ -228,6 +256,7 @@ class SiteMemory:
             format=np.array([FORMAT]),
             settings=np.array([self.max_hosts, self.max_lines, self.window, self.min_pages], dtype=np.int64),
             min_share=np.array([self.min_share]),
+            doubt_margin=np.array([self.doubt_margin]),
             names=np.array([n for n, _ in hosts], dtype=np.str_),
             sizes=sizes,
             pages=np.array([h.pages for _, h in hosts]),
@@ -251,6 +280,7 @@ class SiteMemory:
                     window=window,
                     min_pages=min_pages,
                     min_share=float(z["min_share"][0]),
+                    doubt_margin=float(z["doubt_margin"][0]) if "doubt_margin" in z else DOUBT_LOG_ODDS,
                 )
                 at = 0
                 for name, size, pages, seen in zip(z["names"].tolist(), z["sizes"], z["pages"], z["seen"]):

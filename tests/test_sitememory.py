@@ -14,7 +14,7 @@ from detector import Detector, SiteMemory
 from detector.classifier import SITE_CHROME
 from detector.errors import InputError
 from detector.jsonl import filter_jsonl
-from detector.sitememory import fingerprint, host_of
+from detector.sitememory import doubtful, fingerprint, host_of
 
 DATA = Path(__file__).parent / "data" / "sites"
 LEDGER = DATA / "ledger.jsonl"
@@ -117,15 +117,15 @@ def test_same_input_order_gives_the_same_state(tmp_path: Path, det: Detector) ->
 
 def test_saved_memory_resumes_where_it_stopped(tmp_path: Path, det: Detector) -> None:
     records = ledger()
-    whole = SiteMemory(min_pages=3)
+    whole = SiteMemory(min_pages=3, doubt_margin=0.7)
     expected = [det.filter_document(r["text"], site=r["url"], memory=whole) for r in records]
-    first = SiteMemory(min_pages=3)
+    first = SiteMemory(min_pages=3, doubt_margin=0.7)
     for r in records[:4]:
         det.filter_document(r["text"], site=r["url"], memory=first)
     path = tmp_path / "memory"  # no suffix: the file is written under exactly this name
     first.save(path)
     resumed = SiteMemory.load(path)
-    assert resumed.min_pages == 3
+    assert resumed.min_pages == 3 and resumed.doubt_margin == 0.7
     got = [det.filter_document(r["text"], site=r["url"], memory=resumed) for r in records[4:]]
     assert got == expected[4:]
 
@@ -192,3 +192,30 @@ def test_shares_count_the_hosts_recent_pages_without_changing_them() -> None:
     assert memory.shares("h", ["Home"]).tolist() == shares[:1].tolist()  # reading does not count a page
     assert memory.shares("new-host", ["Home"]).tolist() == [0.0]
     assert memory.pages_seen("h") == 4 and memory.pages_seen("new-host") == 0
+
+
+def test_a_recurring_line_the_model_doubted_goes_even_inside_the_pages_text() -> None:
+    def page(i: int) -> list[str]:
+        return ["Menu", f"Title {i}", f"Body {i}.", "Get our newsletter", f"More body {i}.", "Footer"]
+
+    memory = SiteMemory(min_pages=2)
+    for i in range(3):
+        memory.observe("h", page(i))
+    doubted = [False, False, False, True, False, False]
+    assert memory.chrome("h", page(3), [True] * 6) == [False] * 6  # all recurring lines sit by the text
+    assert memory.chrome("h", page(4), [True] * 6, doubted) == doubted  # the doubted one goes
+    assert memory.chrome("h", page(5), [True] * 6, [True] * 6) == [True, False, False, True, False, True]
+
+
+def test_doubtful_means_within_the_margin_below_the_threshold_in_log_odds() -> None:
+    assert doubtful([0.01, 0.30, 0.40, 0.90], 0.45) == [False, False, True, True]
+    assert doubtful([0.05, 0.07, 0.2], 0.087) == [False, True, True]  # a low threshold, a narrow band
+    assert doubtful([0.3], 0.45, margin=0.0) == [False]
+
+
+@pytest.mark.parametrize(
+    "settings", [{"max_hosts": 0}, {"min_pages": 0}, {"min_share": 0.0}, {"min_share": 1.5}, {"doubt_margin": -0.1}]
+)
+def test_settings_out_of_range_are_refused(settings: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match=next(iter(settings))):
+        SiteMemory(**settings)  # type: ignore[arg-type]
