@@ -44,7 +44,7 @@ def test_holdout_sites_are_never_trained_on(train_docs, holdout_docs):
     assert not shared
 
 
-@pytest.mark.parametrize("folder", ["promo-dev", "sites", "adaptation"])
+@pytest.mark.parametrize("folder", ["promo-dev", "sites", "adaptation", "candidates"])
 def test_every_other_folder_loads_with_known_labels(folder):
     docs = load_dataset(CORPUS / folder)
     assert docs, f"{folder} is empty"
