@@ -77,7 +77,24 @@ def test_advertising_cues_fire_on_their_lines(batch):
         ("We may earn a commission when you buy through our links.", "cue_affiliate"),
         ("Melden Sie sich für unseren Newsletter an.", "cue_newsletter"),
         ("Publicité", "cue_ad_marker"),
+        ("Lies auch: Winterwochenende im Bayerischen Wald", "cue_teaser_opener"),
+        ("Passend dazu: Wärmepumpe oder Fernwärme?", "cue_teaser_opener"),
+        ("Vedi anche: il nuovo ponte sul Brenta", "cue_teaser_opener"),
+        ("Przeczytaj też: Nowe trasy rowerowe", "cue_teaser_opener"),
+        ("Don't miss: the weekend's best walks", "cue_teaser_opener"),
     ],
 )
 def test_cues_read_the_languages_we_read(line, cue):
     assert cue_vector(line)[CUE_NAMES.index(cue)] == 1
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sprawdź też hak przerzutki – po przewróceniu roweru potrafi się lekko wygiąć.",
+        "Zum Thema Datenschutz sagte der Minister nichts.",
+        "Mehr Licht im Flur hilft auch älteren Bewohnern.",
+    ],
+)
+def test_editorial_lines_that_start_like_a_teaser_do_not_fire_the_teaser_cue(line):
+    assert cue_vector(line)[CUE_NAMES.index("cue_teaser_opener")] == 0
