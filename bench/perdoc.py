@@ -82,4 +82,43 @@ def measure(det: Any, docs: Sequence[list[str]], c4_filter: Callable[[list[str]]
     out["busy_processes"] = BUSY_PROCESSES
     out["x_c4"] = out["quiet"]["lines_per_s"] / out["c4_quiet"]["lines_per_s"]
     out["busy_over_quiet"] = out["busy"]["lines_per_s"] / out["quiet"]["lines_per_s"]
+    model = getattr(getattr(det, "_loaded", None), "model", None)
+    if clear is not None and model is not None:
+        out["breakdown_ms"] = breakdown(model, docs, clear)
     return out
+
+
+def breakdown(model: Any, docs: Sequence[list[str]], clear: Callable[[], None]) -> dict[str, float]:
+    """Where one call per page spends its time, quiet, in ms over all pages (best of ``REPEATS``
+    each): the line features alone, then all features, then the model's parts on them."""
+    from detector.features import batch_line_features
+    from detector.model import featurize
+
+    def best(fn: Callable[[], Any], before: Callable[[], None] | None = None) -> float:
+        times = []
+        for _ in range(REPEATS):
+            if before is not None:
+                before()
+            t = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t)
+        return min(times) * 1e3
+
+    line = best(lambda: [batch_line_features([d]) for d in docs], clear)
+    every = best(lambda: [featurize([d], model.blocks, model.affixes) for d in docs], clear)
+    feats = [featurize([d], model.blocks, model.affixes) for d in docs]
+
+    def columns(F: Any) -> Any:
+        p1 = model.stage1_.proba(model._stage1_sparse(F), F.numeric) if model.stage1_ is not None else None
+        plex = model.lexical_.proba(*model._lexical_inputs(F)) if model.lexical_ is not None else None
+        return model._stage2_columns(p1, plex, F)
+
+    linear = best(lambda: [columns(F) for F in feats])
+    stage2 = [columns(F) for F in feats]
+    trees = best(lambda: [model._editorial_probability(X, 1) for X in stage2])
+    return {
+        "line_features": line,
+        "context_and_hashing": max(every - line, 0.0),
+        "linear_views_and_stage2_columns": linear,
+        "trees": trees,
+    }

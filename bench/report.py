@@ -251,6 +251,18 @@ def _per_document(res: dict[str, Any]) -> list[str]:
         "",
         f"Detector / C4 speed (quiet): {pd['x_c4']:.3g}×. Busy / quiet: {pd['busy_over_quiet']:.2f}.",
     ]
+    parts = pd.get("breakdown_ms")
+    if parts:
+        total = 1e3 * pd["lines"] / pd["quiet"]["lines_per_s"]
+        shown = ", ".join(f"{name.replace('_', ' ')} {ms:,.0f} ms ({ms / total:.0%})" for name, ms in parts.items())
+        rest = total - sum(parts.values())
+        out += [
+            "",
+            f"Where the quiet run's {total:,.0f} ms go (each part timed alone over all pages, one call per page, "
+            f"best of {pd['repeats']}): {shown}; verdicts, decisions and the rest {rest:,.0f} ms ({rest / total:.0%}). "
+            "The line features alone cap one core at "
+            f"{pd['lines'] / parts['line_features'] * 1e3:,.0f} lines/s.",
+        ]
     return out
 
 
