@@ -107,14 +107,8 @@ def breakdown(model: Any, docs: Sequence[list[str]], clear: Callable[[], None]) 
     line = best(lambda: [batch_line_features([d]) for d in docs], clear)
     every = best(lambda: [featurize([d], model.blocks, model.affixes) for d in docs], clear)
     feats = [featurize([d], model.blocks, model.affixes) for d in docs]
-
-    def columns(F: Any) -> Any:
-        p1 = model.stage1_.proba(model._stage1_sparse(F), F.numeric) if model.stage1_ is not None else None
-        plex = model.lexical_.proba(*model._lexical_inputs(F)) if model.lexical_ is not None else None
-        return model._stage2_columns(p1, plex, F)
-
-    linear = best(lambda: [columns(F) for F in feats])
-    stage2 = [columns(F) for F in feats]
+    linear = best(lambda: [model.stage2_inputs(F) for F in feats])
+    stage2 = [model.stage2_inputs(F)[2] for F in feats]
     trees = best(lambda: [model._editorial_probability(X, 1) for X in stage2])
     return {
         "line_features": line,

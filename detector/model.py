@@ -375,12 +375,17 @@ class LineModel:
         k = len(self.classes_)
         if F.numeric.shape[0] == 0:
             return {"stage1": np.zeros((0, k)), "lexical": np.zeros((0, k)), "editorial": np.zeros(0)}
-        p1 = self.stage1_.proba(self._stage1_sparse(F), F.numeric) if self.stage1_ is not None else None
-        plex = self.lexical_.proba(*self._lexical_inputs(F)) if self.lexical_ is not None else None
-        pe = self._editorial_probability(self._stage2_columns(p1, plex, F), threads)
+        p1, plex, X2 = self.stage2_inputs(F)
+        pe = self._editorial_probability(X2, threads)
         s1 = p1 if p1 is not None else plex
         assert s1 is not None
         return {"stage1": s1, "lexical": plex if plex is not None else s1, "editorial": pe}
+
+    def stage2_inputs(self, F: FeatureBatch) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray]:
+        """Stage 1's and the lexical view's probabilities, and the boosted stage's columns."""
+        p1 = self.stage1_.proba(self._stage1_sparse(F), F.numeric) if self.stage1_ is not None else None
+        plex = self.lexical_.proba(*self._lexical_inputs(F)) if self.lexical_ is not None else None
+        return p1, plex, self._stage2_columns(p1, plex, F)
 
     def predict_proba(self, docs: Sequence[Sequence[str]], threads: int = DEFAULT_THREADS) -> np.ndarray:
         """Probabilities (lines of all documents x ``classes_``), in reading order.
