@@ -1,7 +1,10 @@
 """Training helpers: short views cut from pages keep their labels and their page's fold group."""
 
+import numpy as np
 import pytest
 
+from detector.features import N_SHAPE
+from detector.model import _Linear, collapse_rows, featurize
 from detector.training import SHORT_VIEW_MAX_LINES, _groups, short_views
 
 
@@ -117,3 +120,17 @@ def test_training_on_top_of_a_base_corpus_weighs_and_reports_your_pages_apart(ti
     assert set(final[base_lines : base_lines + your_lines].tolist()) == {3.0}
     assert report["yours"]["lines"] == your_lines
     assert det.metadata["default_corpus"]["your_pages"] == len(yours)
+
+
+def test_repeated_lexical_rows_are_fitted_once_with_their_count():
+    lines = ["Home", "Home", "Subscribe now", "A long paragraph of the article, ending here.", "Home", "Subscribe now"]
+    y = np.asarray([1, 1, 2, 0, 2, 2])  # one "Home" carries another label: it stays a row of its own
+    F = featurize([[line] for line in lines])
+    sparse, dense, y2, w, copies = collapse_rows([F.tokens], F.numeric[:, :N_SHAPE], y, None)
+    assert sorted(zip(y2.tolist(), copies.tolist())) == [(0, 1.0), (1, 2.0), (2, 1.0), (2, 2.0)]
+    assert w is None and sparse[0].shape[0] == dense.shape[0] == 4
+    full = _Linear(1.0, 0, 500).fit([F.tokens], F.numeric[:, :N_SHAPE], y, 3)
+    merged = _Linear(1.0, 0, 500).fit(sparse, dense, y2, 3, None, copies)
+    np.testing.assert_allclose(
+        merged.proba([F.tokens], F.numeric[:, :N_SHAPE]), full.proba([F.tokens], F.numeric[:, :N_SHAPE]), atol=1e-3
+    )
