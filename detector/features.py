@@ -366,12 +366,17 @@ REPEAT_CAP = 8
 NEIGHBOUR_OFFSETS = (-3, -2, -1, 1, 2, 3)
 WINDOW_RADII = (2, 5, 15)
 NEIGHBOUR_SHAPE = ("exists", "log_chars", "ends_terminal", "stopword_ratio", "prose")
+# Shape columns of the nearest neighbours, read as they are: a comment's header ("jo says:",
+# "November 19, 2019 at 6:34 am") sits just above its text, which reads like the article's prose.
+NEIGHBOUR_RAW = ("time", "year", "ends_colon")
+NEIGHBOUR_RAW_OFFSETS = (-2, -1, 1)
 BLOCK_NAMES = ("block_share", "before_main", "after_main", "in_main", "log_blocks_to_main", "in_gap")
 
 
 def context_feature_names(blocks: bool = True) -> list[str]:
     """The names of :func:`context_features`' columns, in order."""
     names = [f"{f}@{k:+d}" for k in NEIGHBOUR_OFFSETS for f in NEIGHBOUR_SHAPE]
+    names += [f"{f}@{k:+d}" for k in NEIGHBOUR_RAW_OFFSETS for f in NEIGHBOUR_RAW]
     names += [f"{f}_mean_r{r}" for r in WINDOW_RADII for f in ("prose", "log_chars", "short")]
     names += ["prose_mass_before", "prose_mass_after", "prose_mass_min", "relative_position", "log_doc_lines_capped"]
     names += ["short_run", "prose_run", "log_dist_prose_before", "log_dist_prose_after", "log_dist_prose"]
@@ -395,6 +400,8 @@ def context_features(shape: np.ndarray, index: DocIndex, repeats: np.ndarray, bl
     for k in NEIGHBOUR_OFFSETS:
         cols += [index.shift(ones, k), index.shift(loglen, k), index.shift(term, k), index.shift(stop, k)]
         cols.append(index.shift(prose, k))
+    for k in NEIGHBOUR_RAW_OFFSETS:
+        cols += [index.shift(shape[:, _COL[f]], k) for f in NEIGHBOUR_RAW]
     for r in WINDOW_RADII:
         cols += [index.window_mean(prose, r), index.window_mean(loglen, r), index.window_mean(short, r)]
     chars = np.expm1(loglen)

@@ -50,6 +50,16 @@ def test_a_document_scores_the_same_alone_and_in_a_batch(batch):
     assert (batch.take([1]).tokens != alone.tokens).nnz == 0
 
 
+def test_a_comment_sees_its_header_above_it():
+    comment = "It's a good thing we have no fans left, because this season is a dumpster fire."
+    doc = ["joetoronto says:", "November 19, 2019 at 6:44 am", comment, "Reply"]
+    batch = featurize([[comment], doc])  # the same line alone, then under its header
+    assert column(batch, "time@-1")[3] == 1 and column(batch, "year@-1")[3] == 1
+    assert column(batch, "ends_colon@-2")[3] == 1
+    for name in ("time@-1", "year@-1", "ends_colon@-2", "ends_colon@+1"):
+        assert column(batch, name)[0] == 0, "nothing above or below a line standing alone"
+
+
 def test_the_short_run_feature_stops_growing_at_its_cap():
     long_menu = [f"Section {i}" for i in range(200)] + [PROSE]
     short_menu = [f"Section {i}" for i in range(RUN_CAP)] + [PROSE]
