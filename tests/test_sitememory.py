@@ -208,8 +208,8 @@ def test_a_recurring_line_the_model_doubted_goes_even_inside_the_pages_text() ->
 
 
 def test_doubtful_means_within_the_margin_below_the_threshold_in_log_odds() -> None:
-    assert doubtful([0.01, 0.30, 0.40, 0.90], 0.45) == [False, False, True, True]
-    assert doubtful([0.05, 0.07, 0.2], 0.087) == [False, True, True]  # a low threshold, a narrow band
+    assert doubtful([0.01, 0.30, 0.40, 0.90], 0.45, margin=0.4) == [False, False, True, True]
+    assert doubtful([0.05, 0.07, 0.2], 0.087, margin=0.4) == [False, True, True]  # a low threshold, a narrow band
     assert doubtful([0.3], 0.45, margin=0.0) == [False]
 
 
