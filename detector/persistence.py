@@ -156,10 +156,40 @@ def check_payload(payload: Any, path: str | Path) -> None:
         raise ModelError(
             f"{path}: the model's labels {labels} lack '{EDITORIAL}'; {RETRAIN} on data with editorial lines"
         )
-    if not isinstance(payload.get("model"), LineModel):
-        raise ModelError(
-            f"{path}: the model inside is a {type(payload.get('model')).__name__}, not a LineModel; {RETRAIN}"
+    model = payload.get("model")
+    if not isinstance(model, LineModel):
+        raise ModelError(f"{path}: the model inside is a {type(model).__name__}, not a LineModel; {RETRAIN}")
+    _check_features(model, path)
+
+
+def _check_features(model: LineModel, path: str | Path) -> None:
+    """The model must read the columns this detector computes, by name and in order.
+
+    Within one format version the features can still grow (a new cue, a new context column); a
+    model trained before would otherwise fail deep inside numpy on its first page.
+    """
+    trained = list(getattr(model, "feature_names_", []))
+    current = model.numeric_names
+    if trained == current:
+        return
+    gone = [n for n in trained if n not in current]
+    new = [n for n in current if n not in trained]
+    what = (
+        ", ".join(
+            part
+            for part in (
+                f"this detector adds {len(new)} ({', '.join(new[:3])}{', …' if len(new) > 3 else ''})" if new else "",
+                f"no longer computes {len(gone)} ({', '.join(gone[:3])}{', …' if len(gone) > 3 else ''})"
+                if gone
+                else "",
+            )
+            if part
         )
+        or "the same columns in another order"
+    )
+    raise ModelError(
+        f"{path}: the model reads {len(trained)} feature columns made by another detector version ({what}); {RETRAIN}"
+    )
 
 
 def load_model(path: str | Path, *, expected_sha256: str | None = None) -> LoadedModel:

@@ -1,5 +1,6 @@
 """Saving and loading models: the round trip, and one clear error for each way a file is wrong."""
 
+import copy
 import pickle
 
 import joblib
@@ -79,6 +80,19 @@ def test_other_sklearn_version_names_it_and_how_to_retrain(tiny_detector, tmp_pa
     meta = {**tiny_detector.metadata, "sklearn_version": "0.24.2"}
     joblib.dump(_payload(tiny_detector, metadata=meta), path)
     with pytest.raises(ModelError, match=r"trained with scikit-learn 0\.24\.2.*retrain it with `detector train"):
+        load_model(path)
+
+
+def test_a_model_made_for_other_feature_columns_names_them_and_how_to_retrain(tiny_detector, tmp_path):
+    model = copy.deepcopy(tiny_detector._loaded.model)
+    model.feature_names_ = [*model.feature_names_[:-1], "a_column_we_dropped"]
+    path = tmp_path / "other-features.joblib"
+    joblib.dump(_payload(tiny_detector, model=model), path)
+    with pytest.raises(
+        ModelError,
+        match=r"another detector version \(this detector adds 1 .*no longer computes 1 "
+        r"\(a_column_we_dropped\)\); retrain it with `detector train",
+    ):
         load_model(path)
 
 
