@@ -172,21 +172,16 @@ def _check_features(model: LineModel, path: str | Path) -> None:
     current = model.numeric_names
     if trained == current:
         return
-    gone = [n for n in trained if n not in current]
+
+    def some(names: list[str]) -> str:
+        return f"{len(names)} ({', '.join(names[:3])}{', …' if len(names) > 3 else ''})"
+
     new = [n for n in current if n not in trained]
-    what = (
-        ", ".join(
-            part
-            for part in (
-                f"this detector adds {len(new)} ({', '.join(new[:3])}{', …' if len(new) > 3 else ''})" if new else "",
-                f"no longer computes {len(gone)} ({', '.join(gone[:3])}{', …' if len(gone) > 3 else ''})"
-                if gone
-                else "",
-            )
-            if part
-        )
-        or "the same columns in another order"
+    gone = [n for n in trained if n not in current]
+    parts = ([f"this detector adds {some(new)}"] if new else []) + (
+        [f"no longer computes {some(gone)}"] if gone else []
     )
+    what = ", ".join(parts) or "the same columns in another order"
     raise ModelError(
         f"{path}: the model reads {len(trained)} feature columns made by another detector version ({what}); {RETRAIN}"
     )
