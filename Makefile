@@ -20,12 +20,13 @@ lint:
 	$(PYTHON) -m ruff format --check detector tests bench
 	$(PYTHON) -m mypy detector
 
-model:  ## rebuild the embedded default model from training_data/ (deterministic), then choose its thresholds
+model:  ## rebuild the embedded default model from training_data/ (deterministic), then choose its thresholds and site-memory margin
 	$(PYTHON) -m detector train $(DATA) --lines $(LINES) -o $(MODEL)
 	$(PYTHON) -m detector.corpus $(DATA) $(LINES)
 	$(PYTHON) -c "from detector.persistence import write_checksum; write_checksum('$(MODEL)')"
 	$(PYTHON) -m pip install -q -r bench/requirements.txt
 	$(PYTHON) -m bench.calibrate $(MODEL)
+	$(PYTHON) -m bench.sites --choose-margin $(MODEL)
 
 gate:  ## the quality gate alone: the default model on the held-out documents
 	$(PYTHON) -m pytest tests/test_quality_gate.py -v

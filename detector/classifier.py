@@ -20,7 +20,7 @@ from .decision import decide
 from .errors import DetectorError
 from .model import LineModel
 from .persistence import LoadedModel, base_metadata, load_default, load_model, save_model
-from .sitememory import SiteMemory, doubtful, host_of
+from .sitememory import DOUBT_LOG_ODDS, SiteMemory, doubtful, host_of
 from .text import is_blank, select_with_blanks, split_lines, strip_ending
 
 log = logging.getLogger(__name__)
@@ -219,6 +219,13 @@ class Detector:
         return dict(self._loaded.metadata.get("presets") or {})
 
     @property
+    def doubt_margin(self) -> float:
+        """How far below the threshold (in log-odds) site memory treats a kept line as doubted:
+        chosen for this model on multi-page sites and recorded with it."""
+        recorded = (self._loaded.metadata.get("site_memory") or {}).get("doubt_margin")
+        return DOUBT_LOG_ODDS if recorded is None else float(recorded)
+
+    @property
     def metadata(self) -> dict[str, Any]:
         """The provenance recorded with the model (versions, labels, data hash, metrics)."""
         return dict(self._loaded.metadata)
@@ -283,7 +290,7 @@ class Detector:
         if memory is not None and sites is not None:
             if len(sites) != len(out):
                 raise ValueError(f"{len(sites)} sites for {len(out)} documents")
-            out = [v if site is None else site_revised(v, site, memory, self.threshold) for v, site in zip(out, sites)]
+            out = [v if site is None else site_revised(v, site, memory, self) for v, site in zip(out, sites)]
         return out
 
     def _proba(self, docs: Sequence[Sequence[str]]) -> np.ndarray:
@@ -366,17 +373,18 @@ class Detector:
         return [lines[i] for i in select_with_blanks(lines, [v.keep for v in verdicts])]
 
 
-def site_revised(verdicts: list[Verdict], site: str, memory: SiteMemory, threshold: float) -> list[Verdict]:
+def site_revised(verdicts: list[Verdict], site: str, memory: SiteMemory, det: Detector) -> list[Verdict]:
     """One document's verdicts after site memory: kept lines recurring on ``site``'s earlier
-    pages become ``site-chrome`` and are removed; the document is then remembered.
-    ``threshold`` is the one the verdicts were made with (it tells which kept lines were close)."""
+    pages become ``site-chrome`` and are removed; the document is then remembered. ``det`` made
+    the verdicts: its threshold and its model's doubt margin tell which kept lines were close."""
     at = [k for k, v in enumerate(verdicts) if v.label != BLANK]
     content = [verdicts[k] for k in at]
+    margin = det.doubt_margin if memory.doubt_margin is None else memory.doubt_margin
     chrome = memory.chrome(
         host_of(site),
         [v.text for v in content],
         [v.keep for v in content],
-        doubtful([v.score for v in content], threshold, memory.doubt_margin),
+        doubtful([v.score for v in content], det.threshold, margin),
     )
     out = list(verdicts)
     for k, gone in zip(at, chrome):

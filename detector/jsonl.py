@@ -115,14 +115,14 @@ def _finish_batch(
     verdicts: list[list[Verdict] | None],
     sites: list[str | None],
     memory: SiteMemory,
-    threshold: float,
+    det: Detector,
 ) -> list[Cleaned | None]:
     out: list[Cleaned | None] = []
     for t, v, site in zip(texts, verdicts, sites):
         if t is None or v is None:
             out.append(None)
             continue
-        r = build_result(split_lines(t), v if site is None else site_revised(v, site, memory, threshold))
+        r = build_result(split_lines(t), v if site is None else site_revised(v, site, memory, det))
         out.append((r.text, r.n_lines, [tuple(x) for x in r.removed]))  # type: ignore[misc]
     return out
 
@@ -250,7 +250,7 @@ def filter_jsonl(
             got = res.get()
             if use_memory:
                 assert memory is not None
-                got = _finish_batch(texts, got, sites_of(items), memory, detector.threshold)
+                got = _finish_batch(texts, got, sites_of(items), memory, detector)
             consume(items, got)
 
         for items, texts in prepared():

@@ -10,9 +10,9 @@ Editorial furniture recurs too (a recipe site's "Ingredients" heading, a review'
 spec rows shared by many products, an article's own title listed in the site's sidebar), and it
 sits in or next to the page's own text. So a recurring line is left alone when it lies within
 ``TEXT_MARGIN`` lines of the span of the page's own kept text (kept, non-recurring lines),
-unless the model doubted it (its junk score within ``DOUBT_LOG_ODDS`` log-odds below the
+unless the model doubted it (its junk score within the doubt margin, in log-odds, below the
 threshold: furniture scores far below it, a recurring newsletter box or affiliate line inside
-the article close to it); menus, footers and rails outside that span go. Nothing is removed on
+the article close to it; each model records its own margin, ``doubt_margin=None`` takes it); menus, footers and rails outside that span go. Nothing is removed on
 a host's first ``min_pages`` pages. On our invented multi-page sites (``python -m bench.sites``)
 a looser guard removed more junk but lost up to 4 % of the editorial lines, mostly such
 furniture.
@@ -57,10 +57,11 @@ DEFAULT_MIN_PAGES = 3
 DEFAULT_MIN_SHARE = 0.3
 TEXT_MARGIN = 2  # recurring lines this close to the page's own kept text are furniture
 # ...unless the model was unsure of them: recurrence then counts as this much evidence of chrome
-# (in log-odds of the score against the threshold). Chosen for the shipped model on five of our
-# multi-page sites: half the largest margin that lost at most 0.2 % of their editorial lines
-# (`python -m bench.sites --doubt-margin M`); choose it again when the model changes.
+# (in log-odds of the score against the threshold). Each model records its own margin, chosen
+# by `make model` on five of our multi-page sites (`python -m bench.sites --choose-margin`); this
+# one serves models that record none.
 DOUBT_LOG_ODDS = 0.1
+MODELS_MARGIN = -1.0  # saved in place of a margin: "the model's own" (a real margin is never negative)
 _EMPTY_U64 = np.zeros(0, dtype=np.uint64)
 
 
@@ -86,6 +87,13 @@ def doubtful(scores: Sequence[float], threshold: float, margin: float = DOUBT_LO
     t = min(max(threshold, lo), 1.0 - lo)
     cut = 1.0 / (1.0 + math.exp(-(math.log(t / (1.0 - t)) - margin)))
     return [s >= cut for s in scores]
+
+
+def _saved_margin(z: Any) -> float | None:
+    """A saved memory's doubt margin; ``MODELS_MARGIN`` (or none saved) means the model's own."""
+    if "doubt_margin" not in z or float(z["doubt_margin"][0]) < 0.0:
+        return None
+    return float(z["doubt_margin"][0])
 
 
 def host_of(url_or_host: str) -> str:
@@ -131,17 +139,18 @@ class SiteMemory:
         window: int = DEFAULT_WINDOW,
         min_pages: int = DEFAULT_MIN_PAGES,
         min_share: float = DEFAULT_MIN_SHARE,
-        doubt_margin: float = DOUBT_LOG_ODDS,
+        doubt_margin: float | None = None,
     ) -> None:
         if max_hosts < 1 or max_lines < 1 or window < 1 or min_pages < 1:
             raise ValueError("max_hosts, max_lines, window and min_pages must be at least 1")
         if not 0.0 < min_share <= 1.0:
             raise ValueError(f"min_share must be in (0, 1], got {min_share}")
-        if not doubt_margin >= 0.0:
+        if doubt_margin is not None and not doubt_margin >= 0.0:
             raise ValueError(f"doubt_margin must be at least 0, got {doubt_margin}")
         self.max_hosts, self.max_lines, self.window = max_hosts, max_lines, window
         self.min_pages, self.min_share = min_pages, min_share
-        self.doubt_margin = doubt_margin  # log-odds below the threshold that count as doubt; 0: none
+        # log-odds below the threshold that count as doubt; 0: none; None: the model's own margin
+        self.doubt_margin = doubt_margin
         self._decay = 1.0 - 1.0 / window
         self._hosts: OrderedDict[str, _Host] = OrderedDict()
         self._lock = threading.Lock()  # one page at a time: pipelines may share a memory across threads
@@ -258,7 +267,7 @@ class SiteMemory:
             format=np.array([FORMAT]),
             settings=np.array([self.max_hosts, self.max_lines, self.window, self.min_pages], dtype=np.int64),
             min_share=np.array([self.min_share]),
-            doubt_margin=np.array([self.doubt_margin]),
+            doubt_margin=np.array([MODELS_MARGIN if self.doubt_margin is None else self.doubt_margin]),
             names=np.array([n for n, _ in hosts], dtype=np.str_),
             sizes=sizes,
             pages=np.array([h.pages for _, h in hosts]),
@@ -282,7 +291,7 @@ class SiteMemory:
                     window=window,
                     min_pages=min_pages,
                     min_share=float(z["min_share"][0]),
-                    doubt_margin=float(z["doubt_margin"][0]) if "doubt_margin" in z else DOUBT_LOG_ODDS,
+                    doubt_margin=_saved_margin(z),
                 )
                 at = 0
                 for name, size, pages, seen in zip(z["names"].tolist(), z["sizes"], z["pages"], z["seen"]):

@@ -310,7 +310,7 @@ def filter_warc(
     def finish(batch: list[WarcPage], result: Any) -> None:
         got = result.get()
         if memory is not None:
-            got = _finish_batch([p.text for p in batch], got, sites(batch), memory, detector.threshold)
+            got = _finish_batch([p.text for p in batch], got, sites(batch), memory, detector)
         consume(batch, got)
 
     work = _worker_verdicts if memory is not None else _worker_clean

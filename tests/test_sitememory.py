@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from detector import Detector, SiteMemory
-from detector.classifier import SITE_CHROME
+from detector.classifier import SITE_CHROME, Verdict, site_revised
 from detector.errors import InputError
 from detector.jsonl import filter_jsonl
 from detector.sitememory import doubtful, fingerprint, host_of
@@ -205,6 +205,32 @@ def test_a_recurring_line_the_model_doubted_goes_even_inside_the_pages_text() ->
     assert memory.chrome("h", page(3), [True] * 6) == [False] * 6  # all recurring lines sit by the text
     assert memory.chrome("h", page(4), [True] * 6, doubted) == doubted  # the doubted one goes
     assert memory.chrome("h", page(5), [True] * 6, [True] * 6) == [True, False, False, True, False, True]
+
+
+def test_a_memory_without_a_margin_of_its_own_takes_the_models(tiny_detector) -> None:
+    loaded = tiny_detector._loaded
+    wide = Detector.from_model(loaded.model, {**loaded.metadata, "site_memory": {"doubt_margin": 2.0}})
+    narrow = Detector.from_model(loaded.model, {**loaded.metadata, "site_memory": {"doubt_margin": 0.0}})
+    assert wide.doubt_margin == 2.0 and narrow.doubt_margin == 0.0
+
+    def page(i: int, det: Detector) -> list[Verdict]:
+        close = det.threshold * 0.8  # kept, a little below the threshold
+        lines = [(f"Body {i}.", 0.0), ("Get our newsletter", close), (f"More body {i}.", 0.0)]
+        return [Verdict(text, "editorial", score, True) for text, score in lines]
+
+    for det, margin, goes in ((wide, None, True), (narrow, None, False), (narrow, 2.0, True)):
+        memory = SiteMemory(min_pages=2, doubt_margin=margin)
+        for i in range(3):
+            site_revised(page(i, det), "example.org", memory, det)
+        revised = site_revised(page(3, det), "example.org", memory, det)
+        assert (revised[1].label == SITE_CHROME) is goes, (det.doubt_margin, margin)
+        assert revised[0].keep and revised[2].keep
+
+
+def test_the_margin_is_saved_with_the_memory_or_left_to_the_model(tmp_path: Path) -> None:
+    for margin in (None, 0.3):
+        SiteMemory(doubt_margin=margin).save(tmp_path / "m.npz")
+        assert SiteMemory.load(tmp_path / "m.npz").doubt_margin == margin
 
 
 def test_doubtful_means_within_the_margin_below_the_threshold_in_log_odds() -> None:
