@@ -587,7 +587,8 @@ def train_cmd(
         typer.Option(
             "--with-default-corpus",
             help="Train on top of the shipped model's own training data (pages and line bank, packaged with "
-            "detector), keeping its threshold and presets (chosen on real pages); cross-validation reports your "
+            "detector), keeping its threshold, presets and site-memory margin (chosen on real pages and sites); "
+            "cross-validation reports your "
             "documents apart.",
         ),
     ] = False,

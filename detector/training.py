@@ -271,8 +271,8 @@ def train(
     data), ``docs`` are trained on top of it, each counting ``weight`` times a base page, and
     the report's ``yours`` part gives the cross-validated figures of ``docs`` alone.
     ``operating_points`` (the metadata of the model the base corpus trained, e.g. the shipped
-    one's) hands its threshold and presets, chosen on real pages, to the new model; the
-    cross-validated threshold is recorded beside them.
+    one's) hands its threshold and presets, chosen on real pages, and its site-memory margin to
+    the new model; the cross-validated threshold is recorded beside them.
     """
     yours = list(docs)
     weights: list[float] | None = None
@@ -335,6 +335,8 @@ def train(
             "on real pages); the cross-validated threshold is cv_threshold",
             "inherited": operating_points.get("threshold_source"),
         }
+        if operating_points.get("site_memory"):  # the margin was chosen at that threshold
+            metadata["site_memory"] = operating_points["site_memory"]
     return Detector.from_model(model, metadata), validation
 
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from detector import load_dataset
+from detector import Detector, load_dataset
 
 from .conftest import DATA
 from .test_cli import run
@@ -89,6 +89,9 @@ def test_train_small_on_top_of_a_corpus_reports_your_documents_apart(tmp_path, m
     assert "your documents:" in result.stdout
     info = json.loads(run("info", "--model", model, "--json").stdout)
     assert info["default_corpus"]["your_pages"] == 2 and info["default_corpus"]["weight"] == 4.0
+    shipped = Detector.default()  # its operating points were chosen on real pages and sites: inherited
+    assert info["threshold"] == shipped.threshold and info["presets"] == shipped.presets
+    assert info["site_memory"]["doubt_margin"] == shipped.doubt_margin
 
 
 @pytest.mark.parametrize("name", ["model.pkl", "model", "missing-folder/model.joblib"])
