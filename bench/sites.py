@@ -81,17 +81,15 @@ def crawl_order(docs: list[Any]) -> list[Any]:
     """Pages of each site in file-name order, the sites interleaved round-robin."""
     by_site: dict[str, list[Any]] = defaultdict(list)
     for d in sorted(docs, key=lambda d: str(d.source)):
-        by_site[d.meta.get("site") or Path(str(d.source)).parent.name].append(d)
+        by_site[site_of(d)].append(d)
     rounds = itertools.zip_longest(*by_site.values())
     return [d for page in rounds for d in page if d is not None]
 
 
-def measure(docs: list[Any], memory: Any) -> dict[str, dict[str, int]]:
-    """Per-site counts of the model's kept junk, what memory removed, and editorial lost."""
-    from detector import Detector
+def measure(docs: list[Any], memory: Any, det: Any) -> dict[str, dict[str, int]]:
+    """Per-site counts of ``det``'s kept junk, what memory removed, and editorial lost."""
     from detector.sitememory import host_of
 
-    det = Detector.default()
     out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for d in crawl_order(docs):
         site = site_of(d)
@@ -190,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.choose_margin is not None:
         return record_margin(args.choose_margin, docs)
     memory = SiteMemory() if args.doubt_margin is None else SiteMemory(doubt_margin=args.doubt_margin)
-    counts = measure(docs, memory)
+    det = Detector.default()
+    counts = measure(docs, memory, det)
     size = memory_per_1000_hosts()
     m = machine()
     folder = args.folder.resolve()
@@ -204,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(docs)} pages of {len(counts)} sites, in crawl order (sites interleaved), default model and "
         f"threshold; site memory with its defaults (min_pages {memory.min_pages}, min_share {memory.min_share}, "
         f"window {memory.window}, max_lines {memory.max_lines} per host, doubt_margin "
-        f"{Detector.default().doubt_margin if memory.doubt_margin is None else memory.doubt_margin}). "
+        f"{det.doubt_margin if memory.doubt_margin is None else memory.doubt_margin}). "
         "'Lost to site memory' counts "
         "editorial lines the model kept and site memory removed, as a share of all editorial lines.",
         "",
