@@ -12,8 +12,10 @@ sits in or next to the page's own text. So a recurring line is left alone when i
 ``TEXT_MARGIN`` lines of the span of the page's own kept text (kept, non-recurring lines),
 unless the model doubted it (its junk score within the doubt margin, in log-odds, below the
 threshold: furniture scores far below it, a recurring newsletter box or affiliate line inside
-the article close to it; each model records its own margin, ``doubt_margin=None`` takes it); menus, footers and rails outside that span go. Nothing is removed on
-a host's first ``min_pages`` pages. On our invented multi-page sites (``python -m bench.sites``)
+the article close to it; each model records its own margin, ``doubt_margin=None`` takes it),
+or it is a sentence (``SENTENCE_MIN_WORDS`` words or more: furniture is headings and labels,
+while an affiliate tip or a payment notice repeated word for word is a box); menus, footers and
+rails outside that span go. Nothing is removed on a host's first ``min_pages`` pages. On our invented multi-page sites (``python -m bench.sites``)
 a looser guard removed more junk but lost up to 4 % of the editorial lines, mostly such
 furniture.
 
@@ -56,6 +58,10 @@ DEFAULT_WINDOW = 50
 DEFAULT_MIN_PAGES = 3
 DEFAULT_MIN_SHARE = 0.3
 TEXT_MARGIN = 2  # recurring lines this close to the page's own kept text are furniture
+# ...if they are headings or labels: a recurring line of this many words or more is a sentence,
+# and a sentence that comes back word for word on many pages is a box (an affiliate tip, a
+# payment notice, a newsletter blurb), not the page's own text.
+SENTENCE_MIN_WORDS = 6
 # ...unless the model was unsure of them: recurrence then counts as this much evidence of chrome
 # (in log-odds of the score against the threshold). Each model records its own margin, chosen
 # by `make model` on five of our multi-page sites (`python -m bench.sites --choose-margin`); this
@@ -197,7 +203,8 @@ class SiteMemory:
 
         ``lines`` are one page's non-blank lines in order and ``kept`` the model's verdicts.
         ``doubted`` marks kept lines the model was unsure of (:func:`doubtful`): recurring, they
-        go even inside the guard around the page's own text.
+        go even inside the guard around the page's own text, as do recurring sentences
+        (``SENTENCE_MIN_WORDS``).
         """
         keys = self._keys(lines)
         with self._lock:
@@ -209,7 +216,10 @@ class SiteMemory:
         own = np.flatnonzero(keep & ~rec)
         if out.any() and len(own):
             guard = slice(max(int(own[0]) - TEXT_MARGIN, 0), int(own[-1]) + TEXT_MARGIN + 1)
-            out[guard] &= False if doubted is None else np.asarray(doubted, dtype=bool)[guard]
+            sentence = np.fromiter((len(line.split()) >= SENTENCE_MIN_WORDS for line in lines[guard]), bool)
+            if doubted is not None:
+                sentence |= np.asarray(doubted, dtype=bool)[guard]
+            out[guard] &= sentence
         return out.tolist()
 
     def observe(self, host: str, lines: Sequence[str]) -> None:

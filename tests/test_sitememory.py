@@ -24,8 +24,9 @@ CHROME = (
     "The Millbrook Ledger has reported on the valley's towns since 1921 and is owned by its readers.",
     "The Ledger's offices are closed on public holidays and reopen the following morning.",
 )
-# Recurring lines inside or beside the page's own text: furniture, never removed.
+# A recurring heading inside the page's own text: furniture, never removed.
 FURNITURE = "In brief"
+# Recurring sentences beside the page's own text: the newsroom's boxes, removed all the same.
 NEXT_TO_TEXT = (
     "Tips and story ideas reach the newsroom fastest by telephone during the working day.",
     "Letters to the editor are welcome and should be no longer than three hundred words.",
@@ -52,13 +53,18 @@ def test_recurring_chrome_is_removed_after_min_pages_and_reported(det: Detector)
         assert not any(line in r.text for line in CHROME)
 
 
-def test_recurring_lines_in_or_next_to_the_pages_own_text_are_kept(det: Detector) -> None:
+def test_a_recurring_heading_in_the_pages_own_text_is_kept_a_recurring_sentence_beside_it_goes(
+    det: Detector,
+) -> None:
     memory = SiteMemory(min_pages=3)
     results = [det.filter_document(r["text"], site=r["url"], memory=memory) for r in ledger()]
-    for r in results:
+    for i, r in enumerate(results):
         kept = r.text.splitlines()
         assert FURNITURE in kept
-        assert set(NEXT_TO_TEXT) <= set(kept)
+        if i < 3:
+            assert set(NEXT_TO_TEXT) <= set(kept)
+        else:
+            assert not set(NEXT_TO_TEXT) & set(kept)
 
 
 def test_other_hosts_and_pages_without_a_site_are_untouched(det: Detector) -> None:
@@ -205,6 +211,18 @@ def test_a_recurring_line_the_model_doubted_goes_even_inside_the_pages_text() ->
     assert memory.chrome("h", page(3), [True] * 6) == [False] * 6  # all recurring lines sit by the text
     assert memory.chrome("h", page(4), [True] * 6, doubted) == doubted  # the doubted one goes
     assert memory.chrome("h", page(5), [True] * 6, [True] * 6) == [True, False, False, True, False, True]
+
+
+def test_a_recurring_sentence_goes_even_inside_the_pages_text_a_recurring_label_stays() -> None:
+    box = "Sign up for our morning briefing and get the news before breakfast."
+
+    def page(i: int) -> list[str]:
+        return [f"Title {i}", f"Body {i}.", "Ingredients", f"Flour, {i} eggs.", box, f"More body {i}."]
+
+    memory = SiteMemory(min_pages=2)
+    for i in range(3):
+        memory.observe("h", page(i))
+    assert memory.chrome("h", page(3), [True] * 6) == [False, False, False, False, True, False]
 
 
 def test_a_memory_without_a_margin_of_its_own_takes_the_models(tiny_detector) -> None:
