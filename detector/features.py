@@ -51,6 +51,7 @@ _PERCENT = re.compile(r"\d\s?%")
 _TIME = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _SEPARATORS = re.compile(r"\s[|»›>/•·–-]\s|\s?[|»›•]\s?")
+_SEPARATOR_CHARS = frozenset("|»›>/•·–-")  # a line without any has no separator (nine lines in ten)
 _BULLET = re.compile(r"^(?:[-•*·▪►✓✔–]|\d{1,3}[.)]\s|[a-z][.)]\s)")
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)]?\s+\S")
 _TERMINAL = frozenset(".!?…。！？;")
@@ -139,7 +140,7 @@ def line_features(line: str, stop: frozenset[str]) -> tuple[list[str], list[str]
         float(n_digit > 0 and "%" in r and _PERCENT.search(r) is not None),
         float(n_digit > 2 and _TIME.search(r) is not None),
         float(n_digit > 3 and _YEAR.search(r) is not None),
-        math.log1p(len(_SEPARATORS.findall(r))),
+        0.0 if _SEPARATOR_CHARS.isdisjoint(r) else math.log1p(len(_SEPARATORS.findall(r))),
         float("©" in r or "copyright" in r.lower()),
         math.log1p(len(_SENTENCE_END.findall(r))),
         float("@" in r or "#" in r),
@@ -149,7 +150,7 @@ def line_features(line: str, stop: frozenset[str]) -> tuple[list[str], list[str]
         float("(" in r),
         float('"' in r or "“" in r or "«" in r),
     ]
-    toks = [w.translate(_DIGITS) if not w.isalpha() else w for w in lower]
+    toks = [w.translate(_DIGITS) if not w.isalpha() else w for w in lower] if n_digit else lower
     head_toks = toks[:MAX_BIGRAM_TOKENS]
     tokens = toks + [a + " " + b for a, b in zip(head_toks, head_toks[1:])]
     shape += cues(r, lower, tokens, n_digit > 0)
@@ -342,14 +343,14 @@ def block_features(text: np.ndarray, weight: np.ndarray, index: DocIndex) -> lis
 
 def repeat_counts(docs: Sequence[Sequence[str]]) -> np.ndarray:
     """log1p of how many other lines of the same document have the same text (menus, 'Reply')."""
-    out: list[float] = []
+    out: list[int] = []
     for lines in docs:
         keys = [line.strip() for line in lines]
         counts: dict[str, int] = {}
         for k in keys:
             counts[k] = counts.get(k, 0) + 1
-        out.extend(np.log1p(counts[k] - 1) for k in keys)
-    return np.asarray(out, dtype=np.float64)
+        out.extend([counts[k] - 1 for k in keys])
+    return np.log1p(np.asarray(out, dtype=np.float64))
 
 
 _COL = {name: i for i, name in enumerate(SHAPE_NAMES)}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -95,9 +96,11 @@ def featurize(docs: Sequence[Sequence[str]], blocks: bool = True, affixes: bool 
     numeric = np.hstack([batch.shape, context_features(batch.shape, index, repeat_counts(docs), blocks)])
     # One hashing pass over words and affixes (affix tokens carry < or >, which words never do).
     tokens = [w + a for w, a in zip(batch.words, batch.affixes)] if affixes else batch.words
-    hasher = FeatureHasher(n_features=N_HASH_FEATURES, input_type="string", alternate_sign=False)
+    # (token, 1) pairs made by zip in C: the "string" input type makes them in a Python generator.
+    hasher = FeatureHasher(n_features=N_HASH_FEATURES, input_type="pair", alternate_sign=False)
     lengths = [len(d) for d in docs]
-    hashed = hasher.transform(tokens).tocsr() if tokens else sp.csr_matrix((0, N_HASH_FEATURES))
+    pairs = (zip(t, repeat(1)) for t in tokens)
+    hashed = hasher.transform(pairs).tocsr() if tokens else sp.csr_matrix((0, N_HASH_FEATURES))
     return FeatureBatch(
         hashed,
         numeric,
