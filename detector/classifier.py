@@ -20,7 +20,7 @@ from .decision import decide
 from .errors import DetectorError
 from .model import LineModel
 from .persistence import LoadedModel, base_metadata, load_default, load_model, save_model
-from .sitememory import DOUBT_LOG_ODDS, SiteMemory, doubtful, host_of
+from .sitememory import DOUBT_LOG_ODDS, SENTENCE_DOUBT_LOG_ODDS, SiteMemory, doubtful, host_of
 from .text import is_blank, select_with_blanks, split_lines, strip_ending
 
 log = logging.getLogger(__name__)
@@ -380,11 +380,13 @@ def site_revised(verdicts: list[Verdict], site: str, memory: SiteMemory, det: De
     at = [k for k, v in enumerate(verdicts) if v.label != BLANK]
     content = [verdicts[k] for k in at]
     margin = det.doubt_margin if memory.doubt_margin is None else memory.doubt_margin
+    scores = [v.score for v in content]
     chrome = memory.chrome(
         host_of(site),
         [v.text for v in content],
         [v.keep for v in content],
-        doubtful([v.score for v in content], det.threshold, margin),
+        doubtful(scores, det.threshold, margin),
+        doubtful(scores, det.threshold, max(margin, SENTENCE_DOUBT_LOG_ODDS)),
     )
     out = list(verdicts)
     for k, gone in zip(at, chrome):

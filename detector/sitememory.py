@@ -13,7 +13,8 @@ sits in or next to the page's own text. So a recurring line is left alone when i
 unless the model doubted it (its junk score within the doubt margin, in log-odds, below the
 threshold: furniture scores far below it, a recurring newsletter box or affiliate line inside
 the article close to it; each model records its own margin, ``doubt_margin=None`` takes it),
-or it is a sentence (``SENTENCE_MIN_WORDS`` words or more: furniture is headings and labels,
+or it is a sentence the model had some doubt of (``SENTENCE_MIN_WORDS`` words or more, junk
+score within ``SENTENCE_DOUBT_LOG_ODDS`` below the threshold: furniture is headings and labels,
 while an affiliate tip or a payment notice repeated word for word is a box); menus, footers and
 rails outside that span go. Nothing is removed on a host's first ``min_pages`` pages. On our invented multi-page sites (``python -m bench.sites``)
 a looser guard removed more junk but lost up to 4 % of the editorial lines, mostly such
@@ -62,6 +63,10 @@ TEXT_MARGIN = 2  # recurring lines this close to the page's own kept text are fu
 # and a sentence that comes back word for word on many pages is a box (an affiliate tip, a
 # payment notice, a newsletter blurb), not the page's own text.
 SENTENCE_MIN_WORDS = 6
+# ...if the model had some doubt of it (its junk score within this many log-odds below the
+# threshold: 0.146 at 0.428); a sentence it reads as plainly editorial (a recipe step shared by
+# many recipes, a description shared by a product's variants) stays.
+SENTENCE_DOUBT_LOG_ODDS = 1.5
 # ...unless the model was unsure of them: recurrence then counts as this much evidence of chrome
 # (in log-odds of the score against the threshold). Each model records its own margin, chosen
 # by `make model` on five of our multi-page sites (`python -m bench.sites --choose-margin`); this
@@ -197,14 +202,19 @@ class SiteMemory:
         return (c >= self.min_pages * self._decay**self.min_pages) & (c >= self.min_share * h.pages)
 
     def chrome(
-        self, host: str, lines: Sequence[str], kept: Sequence[bool], doubted: Sequence[bool] | None = None
+        self,
+        host: str,
+        lines: Sequence[str],
+        kept: Sequence[bool],
+        doubted: Sequence[bool] | None = None,
+        sentence_doubted: Sequence[bool] | None = None,
     ) -> list[bool]:
         """Which of the ``kept`` lines to remove as the host's chrome, then remember the page.
 
         ``lines`` are one page's non-blank lines in order and ``kept`` the model's verdicts.
         ``doubted`` marks kept lines the model was unsure of (:func:`doubtful`): recurring, they
         go even inside the guard around the page's own text, as do recurring sentences
-        (``SENTENCE_MIN_WORDS``).
+        (``SENTENCE_MIN_WORDS``) among ``sentence_doubted`` (all of them if it is not given).
         """
         keys = self._keys(lines)
         with self._lock:
@@ -217,6 +227,8 @@ class SiteMemory:
         if out.any() and len(own):
             guard = slice(max(int(own[0]) - TEXT_MARGIN, 0), int(own[-1]) + TEXT_MARGIN + 1)
             sentence = np.fromiter((len(line.split()) >= SENTENCE_MIN_WORDS for line in lines[guard]), bool)
+            if sentence_doubted is not None:
+                sentence &= np.asarray(sentence_doubted, dtype=bool)[guard]
             if doubted is not None:
                 sentence |= np.asarray(doubted, dtype=bool)[guard]
             out[guard] &= sentence
