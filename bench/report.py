@@ -294,6 +294,18 @@ def _own_data(res: dict[str, Any]) -> list[str]:
             f"| {k} | {v['pages']} | {v['promotional_lines']} | {_f(v['promotional_removed'])} | {_f(v['editorial_kept'])} |"
             for k, v in pd.items()
         ]
+    tk = res.get("titles_kept")
+    if tk:
+        out += [
+            "",
+            "## Page titles kept (first editorial line of each page, sets never trained on)",
+            "",
+            "The ScrapingHub ground truth leaves headlines out, so the ScrapingHub figures cannot see a lost title.",
+            "",
+            "| set | pages | titles kept | share |",
+            "|---|---:|---:|---:|",
+        ]
+        out += [f"| {k} | {v['pages']} | {v['kept']} | {_f(v['kept'] / max(v['pages'], 1))} |" for k, v in tk.items()]
     return out
 
 

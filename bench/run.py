@@ -176,9 +176,10 @@ def run(opts: Options) -> int:
         progress("per-document speed, quiet and beside busy processes")
         res["per_document"] = perdoc.measure(det, lines, c4.filter_page)
     if det is not None:
-        progress("own hold-out per language and the in-article promotion set")
+        progress("own hold-out per language, the in-article promotion set and page titles")
         res["holdout_by_language"] = owndata.holdout_by_language(det)
         res["promo_dev"] = owndata.promo_dev(det)
+        res["titles_kept"] = owndata.titles_kept(det)
     if det is not None and det_scores is not None:
         _detector_extras(res, det_info, chosen, pages, lines, labels, truths, det_scores, out_rows, counts_by_key, opts)
     report.write(res, opts.out_dir)

@@ -730,6 +730,11 @@ def _print_report(report: dict[str, Any]) -> None:
         f"precision {o['editorial_precision']:.4f}, F1 {o['editorial_f1']:.4f}, junk removed {o['junk_removal']:.4f}, "
         f"{int(o['lines']):,} lines, {report['documents']:,} documents"
     )
+    if o.get("titled_documents"):
+        n = int(o["titled_documents"])
+        typer.echo(
+            f"page titles (first editorial line) kept: {round(o['title_recall'] * n):,} of {n:,} ({o['title_recall']:.4f})"
+        )
     typer.echo(f"{'label':<14}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}")
     for lab, m in report["per_label"].items():
         typer.echo(f"{lab:<14}{m['precision']:>10.4f}{m['recall']:>10.4f}{m['f1']:>10.4f}{m['support']:>10,}")

@@ -1,8 +1,10 @@
 """Quality figures of a detector on labelled documents: what it keeps, what it loses.
 
 Editorial recall comes first (losing editorial text is the worst failure), by lines and by
-characters; then per-label precision, recall and F1, the confusion matrix, and the same
-editorial figures per genre and per language.
+characters, and how many pages keep their first editorial line, which is the page's title on
+almost every page (a lost title is the loss a reader sees first, and benchmarks whose ground
+truth leaves headlines out cannot see it); then per-label precision, recall and F1, the
+confusion matrix, and the same editorial figures per genre and per language.
 """
 
 from __future__ import annotations
@@ -39,6 +41,23 @@ def editorial_figures(truth: Sequence[str], kept: Sequence[bool], chars: Sequenc
     return out
 
 
+def title_figures(docs: Sequence[Document], kept: Sequence[Sequence[bool]]) -> dict[str, float]:
+    """Pages whose first editorial line (their title, on almost every page) is kept.
+
+    >>> from detector.dataset import Document
+    >>> doc = Document(["Home", "Title", "Text."], ["boilerplate", "editorial", "editorial"], "a.txt")
+    >>> title_figures([doc, doc], [[False, True, True], [False, False, True]])
+    {'title_recall': 0.5, 'titled_documents': 2.0}
+    """
+    pages = titles = 0
+    for d, k in zip(docs, kept, strict=True):
+        first = next((i for i, x in enumerate(d.labels) if x == EDITORIAL), None)
+        if first is not None:
+            pages += 1
+            titles += bool(k[first])
+    return {"title_recall": titles / pages if pages else 0.0, "titled_documents": float(pages)}
+
+
 def label_report(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
     """Per-label precision, recall, F1 and support, and the confusion matrix (rows: truth)."""
     idx = {lab: i for i, lab in enumerate(labels)}
@@ -60,7 +79,8 @@ def evaluate_predictions(
     pred = [x for p in predicted for x in p]
     keep = [x for k in kept for x in k]
     chars = [len(x.strip()) for d in docs for x in d.lines]
-    report: dict[str, Any] = {"overall": editorial_figures(truth, keep, chars), **label_report(truth, pred, labels)}
+    overall = {**editorial_figures(truth, keep, chars), **title_figures(docs, kept)}
+    report: dict[str, Any] = {"overall": overall, **label_report(truth, pred, labels)}
     for key in ("genre", "lang"):
         groups: dict[str, list[int]] = defaultdict(list)
         for i, d in enumerate(docs):
@@ -134,6 +154,7 @@ COMPARED = (
     ("editorial_precision", "editorial precision"),
     ("junk_removal", "junk lines removed"),
     ("editorial_f1", "editorial F1"),
+    ("title_recall", "page titles kept"),
 )
 
 
@@ -144,7 +165,7 @@ def compare_reports(reports: dict[str, dict[str, Any]]) -> str:
     width = max(12, *(len(n) for n in names))
     rows = [f"{'':<24}" + "".join(f"{n:>{width + 2}}" for n in names)]
     for key, title in COMPARED:
-        values = [reports[n]["overall"][key] for n in names]
+        values = [reports[n]["overall"].get(key, float("nan")) for n in names]
         cells = [f"{values[0]:>{width + 2}.4f}"]
         cells += [f"{f'{v:.4f} ({v - values[0]:+.4f})':>{width + 2}}" for v in values[1:]]
         rows.append(f"{title:<24}" + "".join(cells))

@@ -10,6 +10,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
+from detector import load_dataset
 from detector.cli import app
 
 from .conftest import DATA
@@ -217,3 +218,12 @@ def test_presets_are_listed_by_info_and_an_unknown_one_is_refused(page, tiny_mod
     missing = run("filter", page, "--preset", "strict", "--model", tiny_model_file)  # a model without it
     assert missing.exit_code == 1
     assert missing.stderr.strip().count("\n") == 0 and "unknown preset 'strict'" in missing.stderr
+
+
+@pytest.mark.parametrize(("threshold", "kept"), [("1", "all"), ("0", "none")])
+def test_evaluate_counts_the_pages_that_keep_their_title(tiny_model_file, threshold, kept):
+    titled = sum("editorial" in d.labels for d in load_dataset(DATA / "tiny"))
+    result = run("evaluate", DATA / "tiny", "--model", tiny_model_file, "-t", threshold, "--quiet")
+    assert result.exit_code == 0, result.stderr
+    expected = titled if kept == "all" else 0
+    assert f"page titles (first editorial line) kept: {expected} of {titled} " in result.stdout
