@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import backend as backend_mod
-from . import c4, metric, owndata, perdoc, plot, report, rows, speed, worst
+from . import c4, headlines, metric, owndata, perdoc, plot, report, rows, speed, worst
 from .data import RESULTS_DIR, data_available, data_dir, fingerprint, load_pages, missing_message
 from .labels import label_lines
 from .linemetrics import line_scores
@@ -172,6 +172,9 @@ def run(opts: Options) -> int:
     if "keep-all" in counts_by_key:
         res["reproduction"] = metric.aggregate(counts_by_key["keep-all"])._asdict()
         res["reproduction"]["published"] = report.PUBLISHED_KEEP_ALL
+    default_row = next((r for r in out_rows if r.key.startswith("detector@") and "(default)" in r.name), None)
+    if default_row is not None and default_row.masks is not None:
+        res["headlines_kept"] = headlines.headlines_kept(htmls, lines, default_row.masks)
     if det is not None and not opts.quick:
         progress("per-document speed, quiet and beside busy processes")
         res["per_document"] = perdoc.measure(det, lines, c4.filter_page)
