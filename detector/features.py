@@ -8,7 +8,9 @@ positions and page lengths extrapolate badly from training pages to real ones):
   prices, percentages, times, years, separators and stopword density (a maintained
   multilingual list, the ``stop-words`` package);
 * context: the same shape of the neighbours, window averages, how much prose lies before and
-  after the line, runs of short lines (menus), distance to the nearest prose line, repeats.
+  after the line, runs of short lines (menus), distance to the nearest prose line, repeats, and
+  how many of the line's content words the page's prose uses too (its own title and headings
+  share the body's topic; a teaser for another story or an ad does not).
 
 Context is computed for a whole batch of documents at once with numpy; ``doc`` ids keep
 neighbours from leaking across documents.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
@@ -31,6 +34,8 @@ MAX_CHARS_READ = 3000
 MAX_TOKENS = 80
 MAX_BIGRAM_TOKENS = 40
 AFFIX_MIN_WORD = 6  # shorter words are their own affixes
+TOPIC_LEAD_REACH = 8  # a title sits this close above its text (bylines, dates, share buttons between)
+TOPIC_MIN_CHARS = 4  # shorter words (and stopwords, and numbers) say little of a page's topic
 # Chrome lines (menus, footers, buttons) repeat across pages: their features are cached.
 CACHE_LINES_SHORTER_THAN = 200
 CACHE_SIZE = 1 << 13  # a site's chrome fits; 64k entries of token lists cost ~150 MB
@@ -94,12 +99,16 @@ def affix_tokens(words: Sequence[str]) -> list[str]:
     return out
 
 
-def line_features(line: str, stop: frozenset[str]) -> tuple[list[str], list[str], list[float]]:
-    """The hashed-word tokens, the affix tokens and the shape vector of one line."""
+LineFeatures = tuple[list[str], list[str], list[float], frozenset[str]]
+
+
+def line_features(line: str, stop: frozenset[str]) -> LineFeatures:
+    """The hashed-word tokens, the affix tokens, the shape vector and the content words of one
+    line (lower-cased words of ``TOPIC_MIN_CHARS`` letters or more that are not stopwords)."""
     s = line.strip()
     n = len(s)
     if n == 0:
-        return [], [], [0.0] * N_SHAPE
+        return [], [], [0.0] * N_SHAPE, frozenset()
     r = s if n <= MAX_CHARS_READ else s[:MAX_CHARS_READ]
     nr = len(r)
     words = _WORD.findall(r)
@@ -161,11 +170,14 @@ def line_features(line: str, stop: frozenset[str]) -> tuple[list[str], list[str]
             tokens.append("^" + toks[0] + " " + toks[1])
     else:
         tokens.append("<nowords>")
-    return tokens, affix_tokens(toks), shape
+    content = frozenset(
+        w for w in lower if len(w) >= TOPIC_MIN_CHARS and w not in stop and (not n_digit or w.isalpha())
+    )
+    return tokens, affix_tokens(toks), shape, content
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def _cached_line_features(line: str) -> tuple[list[str], list[str], list[float]]:
+def _cached_line_features(line: str) -> LineFeatures:
     return line_features(line, stopwords())
 
 
@@ -176,6 +188,7 @@ class LineBatch(NamedTuple):
     affixes: list[list[str]]
     shape: np.ndarray
     doc_ids: np.ndarray
+    content: list[frozenset[str]]
 
 
 def batch_line_features(docs: Sequence[Sequence[str]]) -> LineBatch:
@@ -185,16 +198,18 @@ def batch_line_features(docs: Sequence[Sequence[str]]) -> LineBatch:
     affixes: list[list[str]] = []
     cached = _cached_line_features
     shapes: list[list[float]] = []
+    content: list[frozenset[str]] = []
     doc_ids: list[int] = []
     for d, lines in enumerate(docs):
         for line in lines:
-            w, a, s = cached(line) if len(line) < CACHE_LINES_SHORTER_THAN else line_features(line, stop)
+            w, a, s, c = cached(line) if len(line) < CACHE_LINES_SHORTER_THAN else line_features(line, stop)
             words.append(w)
             affixes.append(a)
             shapes.append(s)
+            content.append(c)
         doc_ids.extend([d] * len(lines))
     shape = np.asarray(shapes, dtype=np.float64).reshape(len(shapes), N_SHAPE)
-    return LineBatch(words, affixes, shape, np.asarray(doc_ids, dtype=np.int64))
+    return LineBatch(words, affixes, shape, np.asarray(doc_ids, dtype=np.int64), content)
 
 
 class DocIndex:
@@ -353,6 +368,52 @@ def repeat_counts(docs: Sequence[Sequence[str]]) -> np.ndarray:
     return np.log1p(np.asarray(out, dtype=np.float64))
 
 
+def topic_overlap(
+    content: Sequence[frozenset[str]], index: DocIndex, prose: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Share of each line's content words that another prose line of its document uses too,
+    log1p of how many they are, a flag for lines without content words (their share is 0), and
+    a flag for the line with the most such words in its run of non-prose lines (the title among
+    the breadcrumbs, bylines and share buttons above an article; the heading between paragraphs).
+
+    A page's title and headings name what its paragraphs are about; a teaser for another
+    story, an ad or a menu item mostly does not, however much it reads like a headline.
+    """
+    n = index.n
+    lead = np.zeros(n)
+    if n == 0:
+        return np.zeros(0), np.zeros(0), np.zeros(0), lead
+    is_prose = np.asarray(prose, dtype=bool).tolist()
+    found = [0] * n
+    for start, length in zip(index._starts.tolist(), index._lengths.tolist()):
+        end = start + length
+        counts: Counter[str] = Counter()
+        for i in range(start, end):
+            if is_prose[i]:
+                counts.update(content[i])
+        if counts:
+            seen = counts.keys()
+            twice = {w for w, k in counts.items() if k > 1}  # a prose line finds its words elsewhere
+            for i in range(start, end):
+                c = content[i]
+                if c:
+                    found[i] = len(c & twice) if is_prose[i] else len(seen & c)
+        run_start = start
+        for i in range(start, end + 1):
+            if i == end or is_prose[i]:  # a run of non-prose lines ends: its lines nearest the text
+                lo = max(run_start, i - TOPIC_LEAD_REACH)
+                if i > lo:
+                    window = found[lo:i]
+                    most = max(window)
+                    if most > 0:
+                        lead[lo + window.index(most)] = 1.0
+                run_start = i + 1
+    hits = np.asarray(found, dtype=np.float64)
+    words = np.fromiter(map(len, content), dtype=np.float64, count=n)
+    share = np.where(words > 0, hits / np.maximum(words, 1.0), 0.0)
+    return share, np.log1p(hits), (words == 0).astype(np.float64), lead
+
+
 _COL = {name: i for i, name in enumerate(SHAPE_NAMES)}
 
 # What "prose" and "short" mean for the context columns, and how far context reaches.
@@ -381,14 +442,21 @@ def context_feature_names(blocks: bool = True) -> list[str]:
     names += [f"{f}_mean_r{r}" for r in WINDOW_RADII for f in ("prose", "log_chars", "short")]
     names += ["prose_mass_before", "prose_mass_after", "prose_mass_min", "relative_position", "log_doc_lines_capped"]
     names += ["short_run", "prose_run", "log_dist_prose_before", "log_dist_prose_after", "log_dist_prose"]
-    names += ["log_chars_vs_longest", "repeats"]
+    names += ["log_chars_vs_longest", "repeats", "topic_overlap", "log_topic_hits", "no_topic_words", "topic_lead"]
     if blocks:
         names += list(BLOCK_NAMES)
     return names
 
 
-def context_features(shape: np.ndarray, index: DocIndex, repeats: np.ndarray, blocks: bool = True) -> np.ndarray:
-    """Context columns for every line (named by :func:`context_feature_names`)."""
+def context_features(
+    shape: np.ndarray,
+    index: DocIndex,
+    repeats: np.ndarray,
+    content: Sequence[frozenset[str]],
+    blocks: bool = True,
+) -> np.ndarray:
+    """Context columns for every line (named by :func:`context_feature_names`); ``content`` holds
+    each line's content words (:func:`line_features`)."""
     loglen = shape[:, _COL["log_chars"]]
     logw = shape[:, _COL["log_words"]]
     term = shape[:, _COL["ends_terminal"]]
@@ -418,6 +486,7 @@ def context_features(shape: np.ndarray, index: DocIndex, repeats: np.ndarray, bl
     cols += [db, da, np.minimum(db, da)]
     cols.append(loglen - index.doc_max(loglen))  # against the document's longest line
     cols.append(np.minimum(repeats, np.log1p(REPEAT_CAP)))
+    cols += topic_overlap(content, index, prose > 0)
     if blocks:
         cols += block_features(prose > 0, chars, index)
     if not cols or index.n == 0:

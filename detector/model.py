@@ -93,7 +93,7 @@ def featurize(docs: Sequence[Sequence[str]], blocks: bool = True, affixes: bool 
     """All features of every line of ``docs`` (context never crosses a document boundary)."""
     batch = batch_line_features(docs)
     index = DocIndex(batch.doc_ids)
-    numeric = np.hstack([batch.shape, context_features(batch.shape, index, repeat_counts(docs), blocks)])
+    numeric = np.hstack([batch.shape, context_features(batch.shape, index, repeat_counts(docs), batch.content, blocks)])
     # One hashing pass over words and affixes (affix tokens carry < or >, which words never do).
     tokens = [w + a for w, a in zip(batch.words, batch.affixes)] if affixes else batch.words
     # (token, 1) pairs made by zip in C: the "string" input type makes them in a Python generator.

@@ -108,3 +108,38 @@ def test_cues_read_the_languages_we_read(line, cue):
 )
 def test_editorial_lines_that_start_like_a_teaser_do_not_fire_the_teaser_cue(line):
     assert cue_vector(line)[CUE_NAMES.index("cue_teaser_opener")] == 0
+
+
+def test_a_title_shares_the_words_of_its_body_a_teaser_for_another_story_does_not():
+    doc = [
+        "Harbour wall repairs approved by the council",
+        "Read next: Bakery on Mill Street celebrates fifty years",
+        "The council approved repairs to the harbour wall on Tuesday after a long debate.",
+        "Work on the wall starts in spring, when the harbour is quiet.",
+        "Share",
+    ]
+    batch = featurize([doc])
+    overlap, none = column(batch, "topic_overlap"), column(batch, "no_topic_words")
+    assert overlap[0] > 0.5, "the title's harbour, wall, repairs and council are in the body"
+    assert overlap[1] == 0, "nothing of the bakery is in the body"
+    assert 0 < overlap[2] < 1, "a paragraph counts its words in the other paragraph only"
+    assert none.tolist() == [0, 0, 0, 0, 0] and column(featurize([["Is it on?"]]), "no_topic_words")[0] == 1
+
+
+def test_a_paragraph_alone_finds_no_topic_outside_itself():
+    batch = featurize([[PROSE]])
+    assert column(batch, "topic_overlap")[0] == 0
+
+
+def test_the_title_above_bylines_and_share_buttons_leads_its_run_of_non_prose_lines():
+    doc = [
+        "Home",
+        "News",
+        "Harbour wall repairs approved by the council",
+        "By Ann Lee",
+        "Share",
+        "The council approved repairs to the harbour wall on Tuesday after a long debate.",
+        "Work on the wall starts in spring, when the harbour is quiet and the boats are away.",
+    ]
+    lead = column(featurize([doc]), "topic_lead")
+    assert lead.tolist() == [0, 0, 1, 0, 0, 0, 0]
