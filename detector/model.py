@@ -376,16 +376,20 @@ class LineModel:
         """Stage 2's P(editorial), evaluating the trees with an explicit thread count."""
         hgb = self.stage2_
         X2 = np.ascontiguousarray(X2, dtype=np.float64)
-        raw = np.zeros((X2.shape[0], 1), dtype=hgb._baseline_prediction.dtype, order="F")
-        raw += hgb._baseline_prediction
+        # The estimator's own predict_proba reads the thread count from the process-wide OpenMP
+        # setting; passing it to each tree keeps one call from fighting its neighbours. Stage 2
+        # is binary: one tree per iteration, added in order as scikit-learn adds them (the same
+        # scores to the last bit, without its per-call wrappers: 10 % of the trees' time).
+        known, f_idx = hgb._bin_mapper.make_known_categories_bitsets()
+        trees = [tree for (tree,) in hgb._predictors]
+        raw = np.full(X2.shape[0], hgb._baseline_prediction.ravel()[0], dtype=hgb._baseline_prediction.dtype)
         # The trees are applied one after another to all rows given: a block of rows that stays
         # in the CPU cache across all trees made a 94k-line batch 3.5x faster than one pass.
         for a in range(0, X2.shape[0], TREE_BLOCK_ROWS):
-            # The estimator's own predict_proba reads the thread count from the process-wide
-            # OpenMP setting; passing it here keeps one call from fighting its neighbours.
-            block = raw[a : a + TREE_BLOCK_ROWS]
-            hgb._predict_iterations(X2[a : a + TREE_BLOCK_ROWS], hgb._predictors, block, False, threads)
-        p = expit(raw[:, 0])
+            block, acc = X2[a : a + TREE_BLOCK_ROWS], raw[a : a + TREE_BLOCK_ROWS]
+            for tree in trees:
+                acc += tree.predict(block, known, f_idx, threads)
+        p = expit(raw)
         return p if hgb.classes_[1] == 1 else 1.0 - p
 
     def predict_parts(self, docs: Sequence[Sequence[str]], threads: int = DEFAULT_THREADS) -> dict[str, np.ndarray]:
