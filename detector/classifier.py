@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .allocation import gc_paused
 from .dataset import EDITORIAL
 from .decision import decide
 from .errors import DetectorError
@@ -270,6 +271,12 @@ class Detector:
             )
         for doc in documents:
             _check_lines(doc, "classify_many", " as a document")
+        with gc_paused():
+            return self._classify_many(documents, sites, memory)
+
+    def _classify_many(
+        self, documents: Sequence[Sequence[str]], sites: Sequence[str | None] | None, memory: SiteMemory | None
+    ) -> list[list[Verdict]]:
         blank = [[is_blank(line) for line in doc] for doc in documents]
         content = [[line for line, b in zip(doc, bl) if not b] for doc, bl in zip(documents, blank)]
         proba = self._proba(content)

@@ -33,6 +33,7 @@ from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
+from .allocation import gc_paused
 from .dataset import EDITORIAL
 from .features import (
     BLOCK_NAMES,
@@ -91,6 +92,11 @@ class FeatureBatch:
 
 def featurize(docs: Sequence[Sequence[str]], blocks: bool = True, affixes: bool = True) -> FeatureBatch:
     """All features of every line of ``docs`` (context never crosses a document boundary)."""
+    with gc_paused():
+        return _featurize(docs, blocks, affixes)
+
+
+def _featurize(docs: Sequence[Sequence[str]], blocks: bool, affixes: bool) -> FeatureBatch:
     batch = batch_line_features(docs)
     index = DocIndex(batch.doc_ids)
     numeric = np.hstack([batch.shape, context_features(batch.shape, index, repeat_counts(docs), batch.content, blocks)])
