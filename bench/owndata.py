@@ -88,8 +88,5 @@ def titles_kept(det: Any, folders: tuple[Path, ...] = (HOLDOUT, PROMO_DEV, SITES
             continue
         docs = load_dataset(folder)
         t = title_figures(docs, _kept(det, docs))
-        out[folder.name] = {
-            "pages": int(t["titled_documents"]),
-            "kept": round(t["title_recall"] * t["titled_documents"]),
-        }
+        out[folder.name] = {"pages": int(t["titled_documents"]), "kept": int(t["titles_kept"])}
     return out

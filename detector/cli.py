@@ -733,7 +733,7 @@ def _print_report(report: dict[str, Any]) -> None:
     if o.get("titled_documents"):
         n = int(o["titled_documents"])
         typer.echo(
-            f"page titles (first editorial line) kept: {round(o['title_recall'] * n):,} of {n:,} ({o['title_recall']:.4f})"
+            f"page titles (first editorial line) kept: {int(o['titles_kept']):,} of {n:,} ({o['title_recall']:.4f})"
         )
     typer.echo(f"{'label':<14}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}")
     for lab, m in report["per_label"].items():

@@ -47,7 +47,7 @@ def title_figures(docs: Sequence[Document], kept: Sequence[Sequence[bool]]) -> d
     >>> from detector.dataset import Document
     >>> doc = Document(["Home", "Title", "Text."], ["boilerplate", "editorial", "editorial"], "a.txt")
     >>> title_figures([doc, doc], [[False, True, True], [False, False, True]])
-    {'title_recall': 0.5, 'titled_documents': 2.0}
+    {'title_recall': 0.5, 'titles_kept': 1.0, 'titled_documents': 2.0}
     """
     pages = titles = 0
     for d, k in zip(docs, kept, strict=True):
@@ -55,7 +55,11 @@ def title_figures(docs: Sequence[Document], kept: Sequence[Sequence[bool]]) -> d
         if first is not None:
             pages += 1
             titles += bool(k[first])
-    return {"title_recall": titles / pages if pages else 0.0, "titled_documents": float(pages)}
+    return {
+        "title_recall": titles / pages if pages else 0.0,
+        "titles_kept": float(titles),
+        "titled_documents": float(pages),
+    }
 
 
 def label_report(truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:

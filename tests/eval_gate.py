@@ -45,8 +45,7 @@ def measure() -> tuple[str, dict[str, float]]:
     figures["promo_dev_promotional_removed"] = round(removed / n_promo, 4)
     figures["promo_dev_editorial_kept"] = round(report["overall"]["editorial_recall"], 4)
     parts = (overall, report["overall"])
-    titles = sum(p["title_recall"] * p["titled_documents"] for p in parts)
-    figures[TITLES_GATED] = round(titles / sum(p["titled_documents"] for p in parts), 4)
+    figures[TITLES_GATED] = round(sum(p["titles_kept"] for p in parts) / sum(p["titled_documents"] for p in parts), 4)
     return dataset_sha256([*docs, *promo]), figures
 
 
