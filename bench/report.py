@@ -303,7 +303,13 @@ def _own_data(res: dict[str, Any]) -> list[str]:
             "",
             f"The page's first `<h1>` was found as one of its html-text lines on {hk['found']} of {hk['pages']} pages; "
             f"the default threshold keeps it on {hk['kept']} ({hk['kept'] / hk['found']:.3f}). "
-            "The ground truth leaves headlines out, so the page F1 above counts a kept headline against the detector.",
+            "The ground truth leaves headlines out, so the page F1 above counts a kept headline against the detector"
+            + (
+                f"; with each found headline counted as part of its article, the default's page F1 is "
+                f"{hk['page_f1_with_headline']:.4f}."
+                if "page_f1_with_headline" in hk
+                else "."
+            ),
         ]
     if tk:
         out += [

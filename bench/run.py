@@ -174,7 +174,7 @@ def run(opts: Options) -> int:
         res["reproduction"]["published"] = report.PUBLISHED_KEEP_ALL
     default_row = next((r for r in out_rows if r.key.startswith("detector@") and "(default)" in r.name), None)
     if default_row is not None and default_row.masks is not None:
-        res["headlines_kept"] = headlines.headlines_kept(htmls, lines, default_row.masks)
+        res["headlines_kept"] = headlines.headlines_kept(htmls, lines, default_row.masks, truths)
     if det is not None and not opts.quick:
         progress("per-document speed, quiet and beside busy processes")
         res["per_document"] = perdoc.measure(det, lines, c4.filter_page)

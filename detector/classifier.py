@@ -23,6 +23,7 @@ from .model import LineModel
 from .persistence import LoadedModel, base_metadata, load_default, load_model, save_model
 from .sitememory import DOUBT_LOG_ODDS, SENTENCE_DOUBT_LOG_ODDS, SiteMemory, doubtful, host_of
 from .text import is_blank, select_with_blanks, split_lines, strip_ending
+from .titles import title_echo
 
 log = logging.getLogger(__name__)
 
@@ -89,13 +90,16 @@ class Settings:
     as trafilatura already cleaned); ``detector info`` shows what each one measured.
     ``keep``: the labels a filter keeps. ``threads``: threads inside one call (1: pipelines
     get their parallelism from processes, and threads spinning against busy neighbours made a
-    call many times slower).
+    call many times slower). ``title_echo``: when a document's first line (a page's
+    ``<title>``, as html-text and Common Crawl WET print it) is not kept, keep the later line
+    it starts with, the page's headline (:mod:`detector.titles`).
     """
 
     threshold: float | None = None
     keep: frozenset[str] = DEFAULT_KEEP
     preset: str | None = None
     threads: int = DEFAULT_THREADS
+    title_echo: bool = True
 
 
 def preset_threshold(metadata: dict[str, Any], preset: str | None) -> float:
@@ -203,6 +207,7 @@ class Detector:
         keep: Iterable[str] | None = None,
         preset: str | None = None,
         threads: int | None = None,
+        title_echo: bool | None = None,
     ) -> Detector:
         """A detector sharing this model with other settings (a preset replaces a set threshold)."""
         old = self.settings
@@ -211,6 +216,7 @@ class Detector:
             old.keep if keep is None else frozenset(keep),
             preset if preset is not None else old.preset,
             old.threads if threads is None else threads,
+            old.title_echo if title_echo is None else title_echo,
         )
         return Detector(self._loaded, settings)
 
@@ -293,6 +299,8 @@ class Detector:
                 score, label = float(scores[k]), labels[k]
                 verdicts.append(Verdict(line, label, score, label in keep))
                 k += 1
+            if self.settings.title_echo and EDITORIAL in keep:
+                verdicts = with_headline(verdicts)
             out.append(verdicts)
         if memory is not None and sites is not None:
             if len(sites) != len(out):
@@ -378,6 +386,20 @@ class Detector:
         _check_lines(lines, "filter_lines")
         verdicts = self.classify(lines)
         return [lines[i] for i in select_with_blanks(lines, [v.keep for v in verdicts])]
+
+
+def with_headline(verdicts: list[Verdict]) -> list[Verdict]:
+    """A document's verdicts with its headline kept: the line that its first line, when that is
+    not kept, repeats (see :mod:`detector.titles`)."""
+    at = [k for k, v in enumerate(verdicts) if v.label != BLANK]
+    if not at or verdicts[at[0]].keep:
+        return verdicts
+    echo = title_echo([verdicts[k].text for k in at])
+    if echo is None or verdicts[at[echo]].keep:
+        return verdicts
+    out = list(verdicts)
+    out[at[echo]] = out[at[echo]]._replace(label=EDITORIAL, keep=True)
+    return out
 
 
 def site_revised(verdicts: list[Verdict], site: str, memory: SiteMemory, det: Detector) -> list[Verdict]:

@@ -25,6 +25,7 @@ DEFAULT_TOP = 3
 RENDER_WIDTH = 140  # when the output is not a terminal
 MAX_SHOWN_CHARS = 200
 CUE_PREFIX = "cue_"
+HEADLINE_NOTE = "kept as the page's headline: the page's first line, its title, repeats it (detector.titles)"
 # The context columns shown, and how they read (the model's own names, made readable).
 CONTEXT_SHOWN = {
     "in_main": "in the main block of text",
@@ -52,6 +53,7 @@ class Explanation:
     toward_editorial: list[tuple[str, float]] = field(default_factory=list)
     neighbours: tuple[float | None, float | None] = (None, None)
     context: dict[str, float] = field(default_factory=dict)
+    note: str = ""
 
     def to_record(self) -> dict[str, Any]:
         """A JSON-ready record of the explanation."""
@@ -68,6 +70,7 @@ class Explanation:
             "previous_score": None if self.neighbours[0] is None else round(self.neighbours[0], 4),
             "next_score": None if self.neighbours[1] is None else round(self.neighbours[1], 4),
             "context": {k: round(v, 3) for k, v in self.context.items()},
+            "note": self.note,
         }
 
 
@@ -139,6 +142,7 @@ def explain(detector: Detector, lines: Sequence[str], top: int = DEFAULT_TOP) ->
                 toward_editorial=editorial,
                 neighbours=(scores[row - 1] if row else None, scores[row + 1] if row + 1 < len(scores) else None),
                 context={text: float(F.numeric[row, col[k]]) for k, text in shown.items()},
+                note=HEADLINE_NOTE if v.keep and v.label == EDITORIAL and v.score >= detector.threshold else "",
             )
         )
     return out
@@ -166,7 +170,7 @@ def render(explained: Sequence[Explanation], threshold: float, out: IO[str]) -> 
         cell = Text(e.text if len(e.text) <= MAX_SHOWN_CHARS else e.text[:MAX_SHOWN_CHARS] + "…")
         cell.append(
             f"\nwords alone {e.lexical_score:.2f}, context alone {e.context_score:.2f} · {pushes} · "
-            f"{where.replace('_', ' ')}, neighbours {prev} / {nxt}",
+            f"{where.replace('_', ' ')}, neighbours {prev} / {nxt}" + (f" · {e.note}" if e.note else ""),
             style="dim",
         )
         table.add_row(str(e.line_no), f"{e.score:.3f}", e.label, cell, style=None if e.keep else "red")

@@ -190,3 +190,23 @@ def test_the_module_shortcuts_refuse_the_wrong_shape_too(tiny_detector):
         filter_lines("Home\nNews", model=tiny_detector)
     with pytest.raises(TypeError, match="filter_lines"):
         filter_text(["Home", "News"], model=tiny_detector)
+
+
+def _titled_page() -> list[str]:
+    return (DATA / "pages" / "titled-page.txt").read_text(encoding="utf-8").splitlines()
+
+
+def test_the_line_that_the_pages_title_repeats_is_kept_as_its_headline(tiny_detector):
+    page = _titled_page()
+    nothing = tiny_detector.configure(threshold=0.0)  # every line scores at or above 0: all removed
+    verdicts = nothing.classify(page)
+    kept = [v.text for v in verdicts if v.keep]
+    assert kept == ["Harbour wall repairs to start in March"]
+    assert verdicts[5].label == "editorial" and not verdicts[0].keep
+    assert nothing.configure(title_echo=False).filter_lines(page) == []
+
+
+def test_a_filter_that_keeps_other_labels_is_not_given_the_headline(tiny_detector):
+    page = _titled_page()
+    promo = tiny_detector.configure(threshold=0.0, keep=["promotional"])
+    assert promo.classify(page)[5].label != "editorial"

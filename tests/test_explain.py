@@ -6,6 +6,8 @@ import pytest
 
 from detector.explain import explain
 
+from .conftest import DATA
+
 
 def test_every_non_blank_line_is_explained_with_its_own_verdict(tiny_detector):
     lines = ["Home", "", "The council approved the budget on Tuesday after a long debate.", "Share this article"]
@@ -43,3 +45,9 @@ def test_explanations_serialise_to_json(tiny_detector):
 def test_explain_refuses_a_bare_string(tiny_detector):
     with pytest.raises(TypeError, match="list of str"):
         explain(tiny_detector, "Home\nNews")
+
+
+def test_a_headline_kept_for_the_title_it_repeats_says_so(tiny_detector):
+    page = (DATA / "pages" / "titled-page.txt").read_text(encoding="utf-8").splitlines()
+    explained = explain(tiny_detector.configure(threshold=0.0), page)
+    assert [e.line_no for e in explained if e.note] == [6]
