@@ -23,12 +23,13 @@ from .model import LineModel
 from .persistence import LoadedModel, base_metadata, load_default, load_model, save_model
 from .sitememory import DOUBT_LOG_ODDS, SENTENCE_DOUBT_LOG_ODDS, SiteMemory, doubtful, host_of
 from .text import is_blank, select_with_blanks, split_lines, strip_ending
-from .titles import title_echo
+from .titles import headline_of
 
 log = logging.getLogger(__name__)
 
 BLANK = "blank"
 SITE_CHROME = "site-chrome"  # the label of a line that site memory removed as its host's chrome
+TITLE_REPEAT = "title-repeat"  # the label of a page's first line removed as a copy of its headline
 DEFAULT_KEEP: frozenset[str] = frozenset({EDITORIAL})
 
 
@@ -90,9 +91,9 @@ class Settings:
     as trafilatura already cleaned); ``detector info`` shows what each one measured.
     ``keep``: the labels a filter keeps. ``threads``: threads inside one call (1: pipelines
     get their parallelism from processes, and threads spinning against busy neighbours made a
-    call many times slower). ``title_echo``: when a document's first line (a page's
-    ``<title>``, as html-text and Common Crawl WET print it) is not kept, keep the later line
-    it starts with, the page's headline (:mod:`detector.titles`).
+    call many times slower). ``title_echo``: keep the later line that a document's first line
+    (a page's ``<title>``, as html-text and Common Crawl WET print it) starts with, the page's
+    headline, and drop the first line where it only adds the site's name (:mod:`detector.titles`).
     """
 
     threshold: float | None = None
@@ -299,7 +300,7 @@ class Detector:
                 score, label = float(scores[k]), labels[k]
                 verdicts.append(Verdict(line, label, score, label in keep))
                 k += 1
-            if self.settings.title_echo and EDITORIAL in keep:
+            if self.settings.title_echo and EDITORIAL in keep and not keep.issuperset(self._classes):
                 verdicts = with_headline(verdicts)
             out.append(verdicts)
         if memory is not None and sites is not None:
@@ -389,16 +390,18 @@ class Detector:
 
 
 def with_headline(verdicts: list[Verdict]) -> list[Verdict]:
-    """A document's verdicts with its headline kept: the line that its first line, when that is
-    not kept, repeats (see :mod:`detector.titles`)."""
+    """A document's verdicts with its headline kept and, where the first line (its
+    ``<title>``) only repeats the headline, that line removed (see :mod:`detector.titles`)."""
     at = [k for k, v in enumerate(verdicts) if v.label != BLANK]
-    if not at or verdicts[at[0]].keep:
+    found = headline_of([verdicts[k].text for k in at], [verdicts[k].keep for k in at])
+    if found is None:
         return verdicts
-    echo = title_echo([verdicts[k].text for k in at])
-    if echo is None or verdicts[at[echo]].keep:
-        return verdicts
+    echo, repeat = found
     out = list(verdicts)
-    out[at[echo]] = out[at[echo]]._replace(label=EDITORIAL, keep=True)
+    if not out[at[echo]].keep:
+        out[at[echo]] = out[at[echo]]._replace(label=EDITORIAL, keep=True)
+    if repeat:
+        out[at[0]] = out[at[0]]._replace(label=TITLE_REPEAT, keep=False)
     return out
 
 
@@ -428,12 +431,13 @@ def build_result(lines: list[str], verdicts: list[Verdict]) -> FilterResult:
     """The kept text and the audit of removed lines, from a document's lines and verdicts."""
     chosen = select_with_blanks([v.text for v in verdicts], [v.keep for v in verdicts])
     # A line ending in a bare CR followed by a blank LF line would read back as one CRLF
-    # line: drop such a blank (it was never next to that line in the input).
-    chosen = [
-        i
-        for k, i in enumerate(chosen)
-        if not (k and lines[i] == "\n" and chosen[k - 1] != i - 1 and lines[chosen[k - 1]].endswith("\r"))
-    ]
+    # line: drop such blanks, however many follow (each is checked against the line kept last;
+    # none of them was next to that line in the input).
+    out: list[int] = []
+    for i in chosen:
+        if not (out and lines[i] == "\n" and out[-1] != i - 1 and lines[out[-1]].endswith("\r")):
+            out.append(i)
+    chosen = out
     removed = [
         RemovedLine(i + 1, v.text, v.label, v.score) for i, v in enumerate(verdicts) if not v.keep and v.label != BLANK
     ]

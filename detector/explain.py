@@ -16,7 +16,7 @@ from typing import IO, Any
 import numpy as np
 from sklearn.feature_extraction import FeatureHasher
 
-from .classifier import BLANK, Detector
+from .classifier import BLANK, TITLE_REPEAT, Detector, Verdict
 from .dataset import EDITORIAL
 from .features import SHAPE_NAMES, batch_line_features
 from .model import N_HASH_FEATURES, LineModel, _Linear, featurize
@@ -26,6 +26,7 @@ RENDER_WIDTH = 140  # when the output is not a terminal
 MAX_SHOWN_CHARS = 200
 CUE_PREFIX = "cue_"
 HEADLINE_NOTE = "kept as the page's headline: the page's first line, its title, repeats it (detector.titles)"
+TITLE_REPEAT_NOTE = "removed as the page's title: the headline below repeats its words (detector.titles)"
 # The context columns shown, and how they read (the model's own names, made readable).
 CONTEXT_SHOWN = {
     "in_main": "in the main block of text",
@@ -142,10 +143,19 @@ def explain(detector: Detector, lines: Sequence[str], top: int = DEFAULT_TOP) ->
                 toward_editorial=editorial,
                 neighbours=(scores[row - 1] if row else None, scores[row + 1] if row + 1 < len(scores) else None),
                 context={text: float(F.numeric[row, col[k]]) for k, text in shown.items()},
-                note=HEADLINE_NOTE if v.keep and v.label == EDITORIAL and v.score >= detector.threshold else "",
+                note=_note(v, detector.threshold),
             )
         )
     return out
+
+
+def _note(v: Verdict, threshold: float) -> str:
+    """Why a verdict is not the score's: a rule after the model decided it."""
+    if v.label == TITLE_REPEAT:
+        return TITLE_REPEAT_NOTE
+    if v.keep and v.label == EDITORIAL and v.score >= threshold:
+        return HEADLINE_NOTE
+    return ""
 
 
 def render(explained: Sequence[Explanation], threshold: float, out: IO[str]) -> None:

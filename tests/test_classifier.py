@@ -6,7 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from detector import DetectorError, Verdict, classify, filter_lines, filter_text
-from detector.classifier import BLANK
+from detector.classifier import BLANK, TITLE_REPEAT, build_result, with_headline
+from detector.text import split_lines
 
 from .conftest import DATA
 
@@ -196,17 +197,47 @@ def _titled_page() -> list[str]:
     return (DATA / "pages" / "titled-page.txt").read_text(encoding="utf-8").splitlines()
 
 
-def test_the_line_that_the_pages_title_repeats_is_kept_as_its_headline(tiny_detector):
+def test_the_line_that_the_pages_title_repeats_is_kept_and_the_title_removed():
+    lines = _titled_page()
+    kept = {0, 7, 8}  # the <title> line and the two paragraphs; the headline (5) scored as junk
+    verdicts = [
+        Verdict(t, "editorial" if i in kept else "boilerplate", 0.1 if i in kept else 0.9, i in kept)
+        for i, t in enumerate(lines)
+    ]
+    revised = with_headline(verdicts)
+    assert [i for i, v in enumerate(revised) if v.keep] == [5, 7, 8]
+    assert revised[5].label == "editorial" and revised[0].label == TITLE_REPEAT
+
+
+def test_a_site_name_repeated_in_the_footer_is_not_taken_for_the_headline():
+    lines = [
+        "The Cedar Hollow Herald",
+        "Home",
+        "A paragraph of the article, long enough to be kept.",
+        "The Cedar Hollow Herald",
+    ]
+    verdicts = [Verdict(t, "editorial", 0.1, True) for t in lines]
+    verdicts[3] = verdicts[3]._replace(label="boilerplate", score=0.9, keep=False)
+    assert with_headline(verdicts) == verdicts
+
+
+def test_the_title_echo_rule_can_be_turned_off(tiny_detector):
     page = _titled_page()
-    nothing = tiny_detector.configure(threshold=0.0)  # every line scores at or above 0: all removed
-    verdicts = nothing.classify(page)
-    kept = [v.text for v in verdicts if v.keep]
-    assert kept == ["Harbour wall repairs to start in March"]
-    assert verdicts[5].label == "editorial" and not verdicts[0].keep
-    assert nothing.configure(title_echo=False).filter_lines(page) == []
+    everything = tiny_detector.configure(threshold=1.0)  # every line scores below 1: all kept
+    assert everything.classify(page)[0].label == TITLE_REPEAT
+    assert everything.configure(title_echo=False).filter_lines(page) == page
 
 
 def test_a_filter_that_keeps_other_labels_is_not_given_the_headline(tiny_detector):
     page = _titled_page()
     promo = tiny_detector.configure(threshold=0.0, keep=["promotional"])
-    assert promo.classify(page)[5].label != "editorial"
+    assert all(v.label not in ("editorial", TITLE_REPEAT) for v in promo.classify(page))
+
+
+def test_blank_lines_after_a_bare_cr_line_never_join_it_into_a_crlf_line():
+    lines = ["Kept\r", "Removed\n", "\n", "\n", "Next\n"]
+    keep = [True, False, True, True, True]
+    verdicts = [Verdict(t, "editorial" if k else "boilerplate", 0.0, k) for t, k in zip(lines, keep)]
+    text = build_result(lines, verdicts).text
+    assert text == "Kept\rNext\n"
+    assert split_lines(text) == ["Kept\r", "Next\n"]
