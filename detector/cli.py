@@ -236,6 +236,14 @@ def filter_cmd(
     preset: PresetOpt = None,
     keep: KeepOpt = None,
     threads: ThreadsOpt = 1,
+    title_echo: Annotated[
+        bool,
+        typer.Option(
+            "--title-echo/--no-title-echo",
+            help="Keep the line that a page's first line (its <title>) repeats, as its headline, and drop the "
+            "first line where it only adds the site's name (default: on).",
+        ),
+    ] = True,
     removed: Annotated[
         Path | None,
         typer.Option(
@@ -328,7 +336,7 @@ def filter_cmd(
     """
 
     def body() -> None:
-        det = _detector(model, threshold, keep, preset, threads)
+        det = _detector(model, threshold, keep, preset, threads).configure(title_echo=title_echo)
         names = _inputs(paths)
         _stdin_hint(names, quiet)
         if warc and (html or jsonl or output_dir is not None or removed is not None or site_field is not None):

@@ -241,3 +241,11 @@ def test_blank_lines_after_a_bare_cr_line_never_join_it_into_a_crlf_line():
     text = build_result(lines, verdicts).text
     assert text == "Kept\rNext\n"
     assert split_lines(text) == ["Kept\r", "Next\n"]
+
+
+def test_a_menu_phrase_met_again_further_down_is_not_taken_for_the_headline():
+    menu = ["Skip to main content", "Home", "News", "Sport", "Weather", "Sign in", "Search", "Subscribe", "Contact"]
+    prose = "The town council voted on Tuesday to fund repairs to the harbour wall after the storms."
+    lines = [*menu, "Skip to main content", *menu[1:], prose]
+    verdicts = [Verdict(t, "editorial", 0.1, True) for t in lines]  # a threshold that keeps everything
+    assert with_headline(verdicts) == verdicts

@@ -72,6 +72,15 @@ def test_filter_keep_and_threshold_options_reach_the_detector(page, tiny_model_f
     assert everything.stdout == page.read_text()
 
 
+def test_filter_title_echo_removes_a_title_that_only_repeats_the_headline_unless_turned_off(tiny_model_file):
+    page = DATA / "pages" / "titled-page.txt"
+    on = run("filter", page, "--model", tiny_model_file, "--threshold", "1", "--quiet")
+    off = run("filter", page, "--model", tiny_model_file, "--threshold", "1", "--quiet", "--no-title-echo")
+    first = page.read_text(encoding="utf-8").splitlines(keepends=True)[0]
+    assert on.exit_code == off.exit_code == 0
+    assert off.stdout == page.read_text(encoding="utf-8") and on.stdout == off.stdout.removeprefix(first)
+
+
 def test_filter_keeps_undecodable_bytes_byte_for_byte_and_says_where(tmp_path, tiny_model_file):
     raw = b"The council voted on Tuesday to fund the repairs, caf\xe9 included.\n"
     path = tmp_path / "latin.txt"
