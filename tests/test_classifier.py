@@ -193,18 +193,21 @@ def test_the_module_shortcuts_refuse_the_wrong_shape_too(tiny_detector):
         filter_text(["Home", "News"], model=tiny_detector)
 
 
+def _verdicts(lines: list[str], kept: set[int]) -> list[Verdict]:
+    return [
+        Verdict(t, "editorial" if i in kept else "boilerplate", 0.1 if i in kept else 0.9, i in kept)
+        for i, t in enumerate(lines)
+    ]
+
+
 def _titled_page() -> list[str]:
     return (DATA / "pages" / "titled-page.txt").read_text(encoding="utf-8").splitlines()
 
 
 def test_the_line_that_the_pages_title_repeats_is_kept_and_the_title_removed():
     lines = _titled_page()
-    kept = {0, 7, 8}  # the <title> line and the two paragraphs; the headline (5) scored as junk
-    verdicts = [
-        Verdict(t, "editorial" if i in kept else "boilerplate", 0.1 if i in kept else 0.9, i in kept)
-        for i, t in enumerate(lines)
-    ]
-    revised = with_headline(verdicts)
+    # kept: the <title> line and the two paragraphs; the headline (5) scored as junk
+    revised = with_headline(_verdicts(lines, {0, 7, 8}))
     assert [i for i, v in enumerate(revised) if v.keep] == [5, 7, 8]
     assert revised[5].label == "editorial" and revised[0].label == TITLE_REPEAT
 
@@ -249,3 +252,29 @@ def test_a_menu_phrase_met_again_further_down_is_not_taken_for_the_headline():
     lines = [*menu, "Skip to main content", *menu[1:], prose]
     verdicts = [Verdict(t, "editorial", 0.1, True) for t in lines]  # a threshold that keeps everything
     assert with_headline(verdicts) == verdicts
+
+
+def test_a_headline_far_above_its_text_is_kept_when_nothing_is_kept_between_it_and_the_title():
+    share = ["Share", "Facebook", "X", "LinkedIn", "Email", "Print", "Comments (4)", "Listen", "Save"]
+    lines = [
+        "Harbour wall repairs to start in March | Harbour Gazette",
+        "Home",
+        "Harbour wall repairs to start in March",
+        "By Jane Doe",
+        *share,
+        "The town council voted on Tuesday to fund repairs to the eastern harbour wall after the storms.",
+    ]
+    revised = with_headline(_verdicts(lines, {0, len(lines) - 1}))
+    assert [i for i, v in enumerate(revised) if v.keep] == [2, len(lines) - 1]
+
+
+def test_the_longest_copy_of_the_title_is_the_headline_not_a_breadcrumbs_shorter_one():
+    lines = [
+        "Harbour rowing league 2026 / Week 3 – Harbour Gazette",
+        "Sport",
+        "Harbour rowing league 2026",
+        "Harbour rowing league 2026 / Week 3",
+        "Eight crews raced on Saturday morning, and the Quayside club won the final by two lengths.",
+    ]
+    revised = with_headline(_verdicts(lines, {4}))
+    assert [i for i, v in enumerate(revised) if v.keep] == [3, 4]
