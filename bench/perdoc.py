@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 REPEATS = 3
+BREAKDOWN_REPEATS = 5  # the parts are short: more tries to find each one's undisturbed time
 BUSY_PROCESSES = 2
 
 
@@ -85,31 +86,40 @@ def measure(det: Any, docs: Sequence[list[str]], c4_filter: Callable[[list[str]]
     model = getattr(getattr(det, "_loaded", None), "model", None)
     if clear is not None and model is not None:
         out["breakdown_ms"] = breakdown(model, docs, clear)
+        out["breakdown_repeats"] = BREAKDOWN_REPEATS
     return out
 
 
 def breakdown(model: Any, docs: Sequence[list[str]], clear: Callable[[], None]) -> dict[str, float]:
-    """Where one call per page spends its time, quiet, in ms over all pages (best of ``REPEATS``
-    each): the line features alone, then all features, then the model's parts on them."""
+    """Where one call per page spends its time, quiet, in ms over all pages (best of
+    ``BREAKDOWN_REPEATS`` each): the line features alone, then all features, then the model's parts on them."""
     from detector.features import batch_line_features
     from detector.model import featurize
 
-    def best(fn: Callable[[], Any], before: Callable[[], None] | None = None) -> float:
-        times = []
-        for _ in range(REPEATS):
-            if before is not None:
-                before()
-            t = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t)
-        return min(times) * 1e3
+    def best(*fns: Callable[[], Any], before: Callable[[], None] | None = None) -> list[float]:
+        """Best of BREAKDOWN_REPEATS for each of ``fns``, timed in turn so that a passing
+        disturbance slows all of them alike rather than one."""
+        times: list[list[float]] = [[] for _ in fns]
+        for _ in range(BREAKDOWN_REPEATS):
+            for fn, ts in zip(fns, times):
+                if before is not None:
+                    before()
+                t = time.perf_counter()
+                fn()
+                ts.append(time.perf_counter() - t)
+        return [min(ts) * 1e3 for ts in times]
 
-    line = best(lambda: [batch_line_features([d]) for d in docs], clear)
-    every = best(lambda: [featurize([d], model.blocks, model.affixes) for d in docs], clear)
+    line, every = best(
+        lambda: [batch_line_features([d]) for d in docs],
+        lambda: [featurize([d], model.blocks, model.affixes) for d in docs],
+        before=clear,
+    )
     feats = [featurize([d], model.blocks, model.affixes) for d in docs]
-    linear = best(lambda: [model.stage2_inputs(F) for F in feats])
     stage2 = [model.stage2_inputs(F)[2] for F in feats]
-    trees = best(lambda: [model._editorial_probability(X, 1) for X in stage2])
+    linear, trees = best(
+        lambda: [model.stage2_inputs(F) for F in feats],
+        lambda: [model._editorial_probability(X, 1) for X in stage2],
+    )
     return {
         "line_features": line,
         "context_and_hashing": max(every - line, 0.0),

@@ -256,10 +256,15 @@ def _per_document(res: dict[str, Any]) -> list[str]:
         total = 1e3 * pd["lines"] / pd["quiet"]["lines_per_s"]
         shown = ", ".join(f"{name.replace('_', ' ')} {ms:,.0f} ms ({ms / total:.0%})" for name, ms in parts.items())
         rest = total - sum(parts.values())
+        rest_text = (
+            f"verdicts, decisions and the rest {rest:,.0f} ms ({rest / total:.0%})"
+            if rest >= 0
+            else "the parts add up to more than the quiet run, so a timing was disturbed: run it again"
+        )
         out += [
             "",
             f"Where the quiet run's {total:,.0f} ms go (each part timed alone over all pages, one call per page, "
-            f"best of {pd['repeats']}): {shown}; verdicts, decisions and the rest {rest:,.0f} ms ({rest / total:.0%}). "
+            f"best of {pd.get('breakdown_repeats', pd['repeats'])}): {shown}; {rest_text}. "
             "The line features alone cap one core at "
             f"{pd['lines'] / parts['line_features'] * 1e3:,.0f} lines/s.",
         ]
