@@ -16,7 +16,8 @@ the article close to it; each model records its own margin, ``doubt_margin=None`
 or it is a sentence the model had some doubt of (``SENTENCE_MIN_WORDS`` words or more, junk
 score within ``SENTENCE_DOUBT_LOG_ODDS`` below the threshold: furniture is headings and labels,
 while an affiliate tip or a payment notice repeated word for word is a box); menus, footers and
-rails outside that span go. Nothing is removed on a host's first ``min_pages`` pages. On our invented multi-page sites (``python -m bench.sites``)
+rails outside that span go. A short line directly above the page's own text that shares a word
+with it is the page's heading and stays, doubted or not: the site's menu lists it on every page. Nothing is removed on a host's first ``min_pages`` pages. On our invented multi-page sites (``python -m bench.sites``)
 a looser guard removed more junk but lost up to 4 % of the editorial lines, mostly such
 furniture.
 
@@ -40,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -74,6 +76,8 @@ SENTENCE_DOUBT_LOG_ODDS = 1.5
 DOUBT_LOG_ODDS = 0.1
 MODELS_MARGIN = -1.0  # saved in place of a margin: "the model's own" (a real margin is never negative)
 _EMPTY_U64 = np.zeros(0, dtype=np.uint64)
+HEADING_MIN_CHARS = 4  # shorter words (articles, prepositions) say nothing of a heading's topic
+_WORD = re.compile(r"\w+")
 
 
 def fingerprint(line: str) -> int:
@@ -98,6 +102,25 @@ def doubtful(scores: Sequence[float], threshold: float, margin: float = DOUBT_LO
     t = min(max(threshold, lo), 1.0 - lo)
     cut = 1.0 / (1.0 + math.exp(-(math.log(t / (1.0 - t)) - margin)))
     return [s >= cut for s in scores]
+
+
+def _topic_words(line: str) -> set[str]:
+    return {w for w in _WORD.findall(line.lower()) if len(w) >= HEADING_MIN_CHARS}
+
+
+def _headings_of_own_text(lines: Sequence[str], own: np.ndarray) -> np.ndarray:
+    """Short lines directly above the page's own text that share a word with it: its heading.
+
+    A site lists its pages' titles in its menus and sidebars, so a page's own heading recurs on
+    the host's other pages; the text below it names the same thing ("Error codes", then "Every
+    exception carries a code ..."), which chrome above a page's text does not.
+    """
+    out = np.zeros(len(lines), dtype=bool)
+    for i in np.flatnonzero(own[1:] & ~own[:-1]).tolist():
+        if len(lines[i].split()) < SENTENCE_MIN_WORDS:  # a heading, not a box's sentence
+            words = _topic_words(lines[i])
+            out[i] = bool(words) and not words.isdisjoint(_topic_words(lines[i + 1]))
+    return out
 
 
 def _saved_margin(z: Any) -> float | None:
@@ -232,6 +255,7 @@ class SiteMemory:
             if doubted is not None:
                 sentence |= np.asarray(doubted, dtype=bool)[guard]
             out[guard] &= sentence
+            out &= ~_headings_of_own_text(lines, keep & ~rec)
         return out.tolist()
 
     def observe(self, host: str, lines: Sequence[str]) -> None:

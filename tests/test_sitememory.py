@@ -222,6 +222,30 @@ def test_a_recurring_sentence_goes_even_inside_the_pages_text_a_recurring_label_
     assert memory.chrome("h", page(4), [True] * 6, sentence_doubted=[False] * 6) == [False] * 6
 
 
+def test_the_pages_own_heading_stays_though_the_sites_menu_lists_it() -> None:
+    pages = {
+        "Error codes": "Every exception carries an error code and a message.",
+        "Rate limits": "Each key may send sixty requests a minute; the limits reset hourly.",
+        "Webhooks": "The server posts an event to your address when a job finishes.",
+        "Retries": "Failed deliveries are tried again after one, five and thirty minutes.",
+    }
+    menu = ["Docs home", *pages, "Changelog"]
+
+    def page(title: str, above: str | None = None) -> list[str]:
+        return [*menu, above or title, pages[title], "© Example docs"]
+
+    memory = SiteMemory(min_pages=2)
+    for title in ("Rate limits", "Webhooks", "Retries"):
+        memory.observe("h", page(title))
+    everything_doubted = [True] * (len(menu) + 3)
+    # The heading names what the text below it says; its copy in the menu is chrome.
+    gone = memory.chrome("h", page("Error codes"), everything_doubted, everything_doubted)
+    assert gone == [True] * len(menu) + [False, False, True]
+    # A recurring label above the text that shares no word with it still goes when doubted.
+    gone = memory.chrome("h", page("Webhooks", above="Changelog"), everything_doubted, everything_doubted)
+    assert gone[len(menu)] and not gone[len(menu) + 1]
+
+
 def test_a_memory_without_a_margin_of_its_own_takes_the_models(tiny_detector) -> None:
     loaded = tiny_detector._loaded
     wide = Detector.from_model(loaded.model, {**loaded.metadata, "site_memory": {"doubt_margin": 2.0}})
