@@ -272,7 +272,7 @@ class LineModel:
         pe = p1[:, EDITORIAL_COLUMN]
         cols = [p1]
         cols += [index.shift(pe, k, -1.0)[:, None] for k in STAGE2_OFFSETS]
-        cols += [index.window_mean(pe, r)[:, None] for r in STAGE2_RADII]
+        cols += [m[:, None] for m in index.window_means(pe, STAGE2_RADII)]
         chars = np.expm1(F.numeric[:, 0])
         before, after = index.mass_before_after(pe * chars)
         cols += [before[:, None], after[:, None], index.window_max(pe, 3)[:, None]]

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from detector.cues import CUE_NAMES, cue_vector
-from detector.features import RUN_CAP, SHAPE_NAMES, context_feature_names
+from detector.features import RUN_CAP, SHAPE_NAMES, DocIndex, context_feature_names
 from detector.model import LineModel, featurize
 
 MENU = ["Home", "News", "Sport", "Weather"]
@@ -48,6 +48,21 @@ def test_a_document_scores_the_same_alone_and_in_a_batch(batch):
     alone = featurize([DOC_B])
     np.testing.assert_allclose(batch.take([1]).numeric, alone.numeric)
     assert (batch.take([1]).tokens != alone.tokens).nnz == 0
+
+
+def test_shifts_and_window_means_read_each_array_within_its_own_document():
+    index = DocIndex(np.array([0, 0, 0, 0, 1, 1, 1]))
+    x = np.arange(7.0)
+    y = 10.0 * x
+    # the neighbour lookups an index keeps for one array serve another with its own values
+    assert index.shift(x, 1, -1.0).tolist() == [1, 2, 3, -1, 5, 6, -1]
+    assert index.shift(y, 1, -1.0).tolist() == [10, 20, 30, -1, 50, 60, -1]
+    assert index.shift(np.column_stack([x, y]), -1)[:, 1].tolist() == [0, 0, 10, 20, 0, 40, 50]
+    docs = [x[:4], x[4:]]
+    for r, means in zip((1, 2), index.window_means(x, (1, 2))):
+        brute = [d[max(i - r, 0) : i + r + 1].mean() for d in docs for i in range(len(d))]
+        np.testing.assert_allclose(means, brute)
+        np.testing.assert_allclose(index.window_mean(x, r), brute)
 
 
 def test_a_comment_sees_its_header_above_it():
