@@ -17,9 +17,10 @@ or it is a sentence the model had some doubt of (``SENTENCE_MIN_WORDS`` words or
 score within ``SENTENCE_DOUBT_LOG_ODDS`` below the threshold: furniture is headings and labels,
 while an affiliate tip or a payment notice repeated word for word is a box); menus, footers and
 rails outside that span go. A short line directly above the page's own text that shares a word
-with it is the page's heading and stays, doubted or not: the site's menu lists it on every page. Nothing is removed on a host's first ``min_pages`` pages. On our invented multi-page sites (``python -m bench.sites``)
-a looser guard removed more junk but lost up to 4 % of the editorial lines, mostly such
-furniture.
+with it is the page's heading and stays, doubted or not: the site's menu lists it on every page.
+Nothing is removed on a host's first ``min_pages`` pages. On our invented multi-page sites
+(``python -m bench.sites``) a looser guard removed more junk but lost up to 4 % of the editorial
+lines, mostly such furniture.
 
 Memory is bounded: at most ``max_hosts`` hosts (least recently seen go first) and at most
 ``max_lines`` fingerprints per host (the least seen go first), in numpy arrays of 14 bytes a
