@@ -20,7 +20,7 @@ lint:
 	$(PYTHON) -m ruff format --check detector tests bench
 	$(PYTHON) -m mypy detector
 
-model:  ## rebuild the embedded default model from training_data/ (deterministic), then choose its thresholds and site-memory margin
+model:  ## rebuild the embedded default model from training_data/ (deterministic on one machine), then choose its thresholds and site-memory margin
 	$(PYTHON) -m detector train $(DATA) --lines $(LINES) -o $(MODEL)
 	$(PYTHON) -m detector.corpus $(DATA) $(LINES)
 	$(PYTHON) -c "from detector.persistence import write_checksum; write_checksum('$(MODEL)')"
