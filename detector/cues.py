@@ -21,13 +21,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-_WORD = re.compile(r"\w+")
+from .text import WORD
+
 _DIGIT = re.compile(r"\d")
 
 
 def _phrases(text: str) -> frozenset[str]:
     """One phrase per line of ``text``, lower-cased, words joined by single spaces."""
-    return frozenset(" ".join(_WORD.findall(p.lower())) for p in text.strip().splitlines() if p.strip())
+    return frozenset(" ".join(WORD.findall(p.lower())) for p in text.strip().splitlines() if p.strip())
 
 
 AD_MARKERS = _phrases("""
@@ -126,5 +127,5 @@ def cues(text: str, words: Sequence[str], phrases: Sequence[str], has_digit: boo
 def cue_vector(line: str) -> list[float]:
     """One 0/1 value per cue in :data:`CUE_NAMES` for a line (the stand-alone form of :func:`cues`)."""
     s = line.strip()
-    words = [w.lower() for w in _WORD.findall(s[:MAX_CUE_CHARS])]
+    words = [w.lower() for w in WORD.findall(s[:MAX_CUE_CHARS])]
     return cues(s, words, [*words, *(a + " " + b for a, b in zip(words, words[1:]))], _DIGIT.search(s) is not None)

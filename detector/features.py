@@ -28,6 +28,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .cues import CUE_NAMES, cues
+from .text import WORD
 
 # Only so much of a pathological line is read for words and shape; its length is still exact.
 MAX_CHARS_READ = 3000
@@ -45,7 +46,6 @@ STOPWORD_LANGUAGES = (
     "russian", "catalan", "indonesian",
 )  # fmt: skip
 
-_WORD = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 _DIGITS = str.maketrans("0123456789", "0000000000")
 _URL = re.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|es|io)\b", re.I)
@@ -111,7 +111,7 @@ def line_features(line: str, stop: frozenset[str]) -> LineFeatures:
         return [], [], [0.0] * N_SHAPE, frozenset()
     r = s if n <= MAX_CHARS_READ else s[:MAX_CHARS_READ]
     nr = len(r)
-    words = _WORD.findall(r)
+    words = WORD.findall(r)
     nw = len(words)
     head = words[:MAX_TOKENS]
     lower = [w.lower() for w in head]

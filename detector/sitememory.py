@@ -42,7 +42,6 @@ from __future__ import annotations
 import hashlib
 import math
 import os
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -54,6 +53,8 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from .errors import InputError
+from .features import TOPIC_MIN_CHARS
+from .text import WORD
 
 FORMAT = 1
 DEFAULT_MAX_HOSTS = 10_000
@@ -77,8 +78,6 @@ SENTENCE_DOUBT_LOG_ODDS = 1.5
 DOUBT_LOG_ODDS = 0.1
 MODELS_MARGIN = -1.0  # saved in place of a margin: "the model's own" (a real margin is never negative)
 _EMPTY_U64 = np.zeros(0, dtype=np.uint64)
-HEADING_MIN_CHARS = 4  # shorter words (articles, prepositions) say nothing of a heading's topic
-_WORD = re.compile(r"\w+")
 
 
 def fingerprint(line: str) -> int:
@@ -106,7 +105,7 @@ def doubtful(scores: Sequence[float], threshold: float, margin: float = DOUBT_LO
 
 
 def _topic_words(line: str) -> set[str]:
-    return {w for w in _WORD.findall(line.lower()) if len(w) >= HEADING_MIN_CHARS}
+    return {w for w in WORD.findall(line.lower()) if len(w) >= TOPIC_MIN_CHARS}
 
 
 def _headings_of_own_text(lines: Sequence[str], own: np.ndarray) -> np.ndarray:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _ENDING = re.compile(r"(?:\r\n|\r|\n)$")
+WORD = re.compile(r"\w+")  # a word, as the features, cues, title echo and site memory count them
 
 
 def split_lines(text: str) -> list[str]:

@@ -27,16 +27,14 @@ the page's own longer title out of it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from .features import PROSE_MIN_WORDS, TOPIC_LEAD_REACH
+from .text import WORD
 
 MIN_WORDS = 4  # a site's name in the footer ("L'Écho Atlantique") also repeats a first line
 MAX_EXTRA_WORDS = 10  # what the title may add after the headline: the site's name, a section
 SEPARATORS = "|-–—:·»/•~"  # what stands between a headline and the site's name in a <title>
-
-_WORD = re.compile(r"\w+")
 
 
 def title_echoes(lines: Sequence[str]) -> list[tuple[int, int]]:
@@ -52,7 +50,7 @@ def title_echoes(lines: Sequence[str]) -> list[tuple[int, int]]:
     """
     if len(lines) < 2:
         return []
-    first = _WORD.findall(lines[0].casefold())
+    first = WORD.findall(lines[0].casefold())
     if len(first) < MIN_WORDS:
         return []
     lead = first[0]
@@ -62,7 +60,7 @@ def title_echoes(lines: Sequence[str]) -> list[tuple[int, int]]:
         line = lines[i]
         if len(line) > longest or lead not in line[: len(lead) + 8].casefold():
             continue
-        words = _WORD.findall(line.casefold())
+        words = WORD.findall(line.casefold())
         if len(words) >= MIN_WORDS and len(first) - len(words) <= MAX_EXTRA_WORDS and first[: len(words)] == words:
             out.append((i, len(words)))
     return out
@@ -76,8 +74,8 @@ def only_repeats(first: str, headline: str) -> bool:
     >>> only_repeats("Roast cauliflower with tahini, brown butter and hazelnuts", "Roast cauliflower with tahini")
     False
     """
-    n = len(_WORD.findall(headline.casefold()))
-    words = list(_WORD.finditer(first.casefold()))
+    n = len(WORD.findall(headline.casefold()))
+    words = list(WORD.finditer(first.casefold()))
     if len(words) <= n:
         return True
     between = first[words[n - 1].end() : words[n].start()]
