@@ -209,7 +209,7 @@ def _site_memory(path: Path | None) -> SiteMemory:
 
 def _write_removed(sink: Any, name: str, result: FilterResult) -> None:
     for r in result.removed:
-        sink.write(json.dumps({"file": name, **r.to_record()}, ensure_ascii=False) + "\n")
+        sink.write(textio.json_line({"file": name, **r.to_record()}))
 
 
 @app.command("filter")
@@ -528,20 +528,8 @@ def score_cmd(
                     if fmt == "tsv":
                         writer.writerow([doc, i, v.label, f"{v.score:.4f}", int(v.keep), v.text])
                     else:
-                        out.write(
-                            json.dumps(
-                                {
-                                    "document": doc,
-                                    "line": i,
-                                    "label": v.label,
-                                    "score": round(v.score, 4),
-                                    "keep": v.keep,
-                                    "text": v.text,
-                                },
-                                ensure_ascii=False,
-                            )
-                            + "\n"
-                        )
+                        record = {"document": doc, "line": i, "label": v.label, "score": round(v.score, 4)}
+                        out.write(textio.json_line({**record, "keep": v.keep, "text": v.text}))
 
     _run(body)
 
@@ -881,7 +869,7 @@ def explain_cmd(
         with _output(None) as out:
             if as_json:
                 for e in explained:
-                    out.write(json.dumps(e.to_record(), ensure_ascii=False) + "\n")
+                    out.write(textio.json_line(e.to_record()))
             else:
                 render(explained, det.threshold, out)
 

@@ -18,6 +18,7 @@ from .classifier import Detector, RemovedLine, Verdict, build_result, site_revis
 from .errors import InputError
 from .sitememory import SiteMemory
 from .text import split_lines, strip_ending
+from .textio import BOM, json_line
 
 ON_ERROR = ("fail", "skip", "pass")
 DEFAULT_ON_ERROR = "pass"
@@ -201,6 +202,8 @@ def filter_jsonl(
             for raw in batch:
                 if raw.strip():
                     number += 1
+                    if number == 1 and raw.startswith(BOM):
+                        raw = raw[len(BOM) :]
                     record, _, problem = parse_record(raw, field_path)
                     if number == 1 and not isinstance(record, dict):
                         raise InputError(_not_jsonl(source, raw, problem))
@@ -227,7 +230,7 @@ def filter_jsonl(
             set_field(record, field_path, text)
             if annotate:
                 record[REMOVED_KEY] = [RemovedLine(*r).to_record() for r in removed]
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(json_line(record))
 
     use_memory = memory is not None and site_field is not None
 

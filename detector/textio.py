@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import os
 import sys
 import tempfile
@@ -24,6 +25,7 @@ DEFAULT_ENCODING = "utf-8"
 DEFAULT_ERRORS = "surrogateescape"
 ERROR_POLICIES = ("strict", "surrogateescape", "replace", "ignore")
 BINARY_SNIFF_BYTES = 8192
+BOM = "\ufeff"  # Windows tools start UTF-8 files with one
 
 
 class Decoded(NamedTuple):
@@ -145,9 +147,27 @@ def decode(data: bytes, name: str, encoding: str = DEFAULT_ENCODING, errors: str
             raise InputError(f"{where}; use --errors surrogateescape (keeps the bytes) or --errors replace") from None
         text = data.decode(encoding, errors=errors)
         warning = f"{where}; decoded with --errors {errors}"
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    if text.startswith(BOM):
+        text = text[len(BOM) :]
     return Decoded(text, warning)
+
+
+def json_line(record: Any) -> str:
+    """``record`` as one line of JSON that is valid UTF-8 whatever its strings hold.
+
+    Text is written as itself, not escaped; a record holding lone surrogates (a JSON ``\\ud800``
+    escape, or input bytes that were not UTF-8, kept as surrogate escapes) is written with ASCII
+    escapes instead, so that a JSON reader gets back exactly the strings that were read.
+
+    >>> json_line({"text": "café"}), json_line({"text": "caf\\udce9"})
+    ('{"text": "café"}\\n', '{"text": "caf\\\\udce9"}\\n')
+    """
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(record)
+    return line + "\n"
 
 
 def read_text(path: str | Path, encoding: str = DEFAULT_ENCODING, errors: str = DEFAULT_ERRORS) -> Decoded:

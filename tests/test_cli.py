@@ -93,6 +93,16 @@ def test_filter_keeps_undecodable_bytes_byte_for_byte_and_says_where(tmp_path, t
     assert f"{path}: invalid utf-8 at byte offset 53" in result.stderr
 
 
+def test_the_removed_lines_audit_is_valid_utf8_json_when_the_input_is_not(tmp_path, tiny_model_file):
+    path = tmp_path / "latin.txt"
+    path.write_bytes(b"Caf\xe9 au lait.\n")
+    audit = tmp_path / "removed.jsonl"
+    result = run("filter", path, "--model", tiny_model_file, "-t", "0", "--removed", audit, "-o", tmp_path / "o.txt")
+    assert result.exit_code == 0
+    (record,) = [json.loads(x) for x in audit.read_bytes().decode("utf-8").splitlines()]
+    assert record["text"] == "Caf\udce9 au lait.", "the string that was read, escaped"
+
+
 def test_strict_decoding_refuses_with_file_and_offset(tmp_path, tiny_model_file):
     path = tmp_path / "latin.txt"
     path.write_bytes(b"abc\xff\n")

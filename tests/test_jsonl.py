@@ -147,3 +147,21 @@ def test_a_truncated_gzip_stream_is_one_line_naming_the_input(tiny_model_file):
     )
     assert result.exit_code == 1
     assert "truncated.jsonl.gz: not a readable gzip stream" in result.stderr and "Aborted" not in result.output
+
+
+def test_a_byte_order_mark_and_strings_utf8_cannot_hold_pass_through_as_valid_json(tmp_path, tiny_model_file):
+    """A BOM before the first record (Windows tools write one) does not make the stream 'not JSON
+    Lines', and a lone surrogate (a JSON escape, or a byte that was not UTF-8) neither stops the
+    stream nor makes the output invalid UTF-8: it comes out escaped, as the same string."""
+    out = tmp_path / "out.jsonl"
+    src = JSONL_DATA / "bom-and-odd-strings.jsonl"
+    result = CliRunner().invoke(
+        app, ["filter", "--jsonl", str(src), "-m", str(tiny_model_file), "-t", "1", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "0 malformed" in result.stderr
+    records = [json.loads(x) for x in out.read_bytes().decode("utf-8").splitlines()]
+    assert [r["id"] for r in records] == [1, 2, 3]
+    assert records[0]["text"] == "The council met on Tuesday.\nIt voted to fund the repairs."
+    assert records[1]["text"] == "A lone \ud800 surrogate escape."
+    assert records[2]["text"] == "Caf\udce9 au lait, a byte that is not UTF-8."
