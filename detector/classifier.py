@@ -276,8 +276,8 @@ class Detector:
                 "classify_many() takes a list of documents, each a list of lines; "
                 "for text, use filter_documents() or split it with str.splitlines()"
             )
-        for doc in documents:
-            _check_lines(doc, "classify_many", " as a document")
+        for number, doc in enumerate(documents, start=1):
+            _check_lines(doc, "classify_many", " as a document", number)
         with gc_paused():
             return self._classify_many(documents, sites, memory)
 
@@ -446,13 +446,19 @@ def build_result(lines: list[str], verdicts: list[Verdict]) -> FilterResult:
     return FilterResult("".join(lines[i] for i in chosen), removed, len(lines))
 
 
-def _check_lines(lines: Any, fn: str, what: str = "") -> None:
-    """A bare string would be read as one line per character: refuse it, saying what to pass."""
+def _check_lines(lines: Any, fn: str, what: str = "", doc: int | None = None) -> None:
+    """A bare string would be read as one line per character: refuse it, saying what to pass;
+    and name the first line that is not a str (``doc``: the document's number, for many)."""
     if isinstance(lines, str | bytes):
         raise TypeError(
             f"{fn}() takes the lines of a document (a list of str), not one {type(lines).__name__}{what}; "
             "pass text.splitlines(), or use filter_text() for a whole text"
         )
+    if not all(isinstance(line, str) for line in lines):
+        i, bad = next((i, x) for i, x in enumerate(lines, start=1) if not isinstance(x, str))
+        hint = "; decode it first" if isinstance(bad, bytes | bytearray) else ""
+        where = "" if doc is None else f" of document {doc}"
+        raise TypeError(f"{fn}() takes lines of str; line {i}{where} is a {type(bad).__name__}{hint}")
 
 
 def _check_text(text: Any, fn: str, what: str = "") -> None:

@@ -186,6 +186,20 @@ def test_lines_where_text_belongs_are_refused_with_what_to_pass(tiny_detector, c
         call(tiny_detector)
 
 
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda d: d.classify(["Home", 5]), "line 2 is a int"),
+        (lambda d: d.classify([b"Home"]), "line 1 is a bytes; decode it first"),
+        (lambda d: d.classify_many([["Home"], ["News", None]]), "line 2 of document 2 is a NoneType"),
+        (lambda d: d.filter_lines(["Home", 1.5]), "line 2 is a float"),
+    ],
+)
+def test_a_line_that_is_not_a_str_is_named_by_its_number(tiny_detector, call, message):
+    with pytest.raises(TypeError, match=message):
+        call(tiny_detector)
+
+
 def test_the_module_shortcuts_refuse_the_wrong_shape_too(tiny_detector):
     with pytest.raises(TypeError, match="splitlines"):
         filter_lines("Home\nNews", model=tiny_detector)
