@@ -431,9 +431,10 @@ def _filter_jsonl(
     for name in names:
         label = textio.describe(name)
         stream = textio.open_text_stream(name, encoding, errors)
+        report = None if quiet else lambda m: _err(f"warning: {m}")
         with stream, textio.stream_errors(name):
             s = filter_jsonl(
-                stream,
+                textio.checked_lines(stream, name, encoding, errors, report),
                 out,
                 det,
                 field_path=field,
@@ -441,7 +442,7 @@ def _filter_jsonl(
                 on_error=on_error,
                 jobs=jobs,
                 source=label,
-                report=None if quiet else lambda m: _err(f"warning: {m}"),
+                report=report,
                 site_field=site_field,
                 memory=memory,
             )

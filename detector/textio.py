@@ -11,10 +11,11 @@ import gzip
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -102,6 +103,42 @@ def stream_errors(name: str) -> Iterator[None]:
 def open_text_stream(path: str | Path, encoding: str = DEFAULT_ENCODING, errors: str = DEFAULT_ERRORS) -> IO[str]:
     """A text stream over a file or stdin, gzip unpacked by its magic bytes, for reading line by line."""
     return io.TextIOWrapper(open_binary_stream(path), encoding=encoding, errors=errors)
+
+
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a byte it cannot decode
+
+
+def checked_lines(
+    lines: Iterable[str],
+    name: str,
+    encoding: str = DEFAULT_ENCODING,
+    errors: str = DEFAULT_ERRORS,
+    report: Callable[[str], None] | None = None,
+) -> Iterator[str]:
+    """The lines of a stream opened by :func:`open_text_stream`, each passed on as it is read,
+    with undecodable bytes made the user's business: under ``strict`` one line naming the first
+    record they may stand in (an :class:`InputError`, not a traceback), and under
+    ``surrogateescape`` a warning naming the first record that holds them. Records are the
+    non-blank lines, numbered from 1 as in the JSON Lines stage's messages."""
+    number = 0
+    warned = errors != "surrogateescape" or report is None
+    try:
+        for line in lines:
+            if line and not line.isspace():
+                number += 1
+                if report is not None and not warned and _ESCAPED_BYTE.search(line):
+                    warned = True
+                    report(
+                        f"{describe(name)}: record {number}: invalid {encoding}, kept as escapes (--errors "
+                        "surrogateescape); later records with such bytes are not named"
+                    )
+            yield line
+    except UnicodeDecodeError as exc:
+        # The decoder reads ahead, so the bad byte is in the next record or one after it.
+        raise InputError(
+            f"{describe(name)}: invalid {encoding} in record {number + 1:,} or a later one ({exc.reason}); use "
+            "--errors surrogateescape (keeps the bytes) or --errors replace"
+        ) from None
 
 
 def read_bytes(path: str | Path) -> bytes:

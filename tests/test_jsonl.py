@@ -165,3 +165,15 @@ def test_a_byte_order_mark_and_strings_utf8_cannot_hold_pass_through_as_valid_js
     assert records[0]["text"] == "The council met on Tuesday.\nIt voted to fund the repairs."
     assert records[1]["text"] == "A lone \ud800 surrogate escape."
     assert records[2]["text"] == "Caf\udce9 au lait, a byte that is not UTF-8."
+
+
+def test_undecodable_bytes_in_a_stream_are_named_by_record_or_stop_it_in_one_line(tiny_model_file):
+    src = str(JSONL_DATA / "invalid-byte-in-record-2.jsonl")
+    kept = CliRunner().invoke(app, ["filter", "--jsonl", src, "-m", str(tiny_model_file), "-t", "1"])
+    assert kept.exit_code == 0
+    assert "invalid-byte-in-record-2.jsonl: record 2: invalid utf-8" in kept.stderr
+    assert json.loads(kept.stdout.splitlines()[1])["text"] == "Caf\udce9 au lait."
+    strict = CliRunner().invoke(app, ["filter", "--jsonl", src, "-m", str(tiny_model_file), "--errors", "strict"])
+    assert strict.exit_code == 1
+    assert strict.stderr.count("\n") == 1 and "Traceback" not in strict.output
+    assert "invalid-byte-in-record-2.jsonl: invalid utf-8 in record 1 or a later one" in strict.stderr
