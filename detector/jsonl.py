@@ -65,9 +65,10 @@ def set_field(record: dict[str, Any], path: str, value: Any) -> None:
 
 
 def parse_record(raw: str, field_path: str) -> tuple[Any, str | None, str | None]:
-    """A record, the string at ``field_path`` and the problem (None when all is well)."""
+    """A record, the string at ``field_path`` and the problem (None when all is well). A
+    byte-order mark before the record is skipped."""
     try:
-        record = json.loads(raw)
+        record = json.loads(raw[len(BOM) :] if raw.startswith(BOM) else raw)  # Windows tools write a BOM
     except json.JSONDecodeError as exc:
         return None, None, f"not valid JSON: {exc.msg} (column {exc.colno})"
     try:
@@ -202,8 +203,6 @@ def filter_jsonl(
             for raw in batch:
                 if raw.strip():
                     number += 1
-                    if number == 1 and raw.startswith(BOM):
-                        raw = raw[len(BOM) :]
                     record, _, problem = parse_record(raw, field_path)
                     if number == 1 and not isinstance(record, dict):
                         raise InputError(_not_jsonl(source, raw, problem))

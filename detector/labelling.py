@@ -5,7 +5,9 @@ The file is the training format of :mod:`detector.dataset`: ``E text``, ``P text
 ``B text``. A line the model was unsure of (its score within ``margin`` of the threshold)
 gets ``?`` after its code (``E? text``); the loader reads ``E?`` as ``E``, so a corrected file
 trains as it is, and deleting the marks is optional. The text after the code is the line
-byte for byte, so a file loads back to exactly the lines it was made from.
+byte for byte, so a file loads back to exactly the lines it was made from; only what UTF-8
+cannot hold (bytes of the input that were not UTF-8, a lone ``\\ud800`` escape in a JSON
+record) is written as U+FFFD, since training files are UTF-8, and the summary counts those lines.
 """
 
 from __future__ import annotations
@@ -91,14 +93,17 @@ class LabelSummary:
     lines: int = 0
     unsure: int = 0
     skipped: int = 0
+    replaced: int = 0  # lines whose undecodable bytes were written as U+FFFD
     files: list[Path] = field(default_factory=list)
 
     def line(self) -> str:
         """One line for stderr."""
         skipped = f", {self.skipped:,} malformed records skipped" if self.skipped else ""
+        n = self.replaced
+        replaced = f", {n:,} line{'s' if n != 1 else ''} with undecodable text written with U+FFFD" if n else ""
         return (
             f"pre-labelled {self.documents:,} document{'s' if self.documents != 1 else ''}, {self.lines:,} lines, "
-            f"{self.unsure:,} marked {UNSURE_MARK}{skipped}"
+            f"{self.unsure:,} marked {UNSURE_MARK}{skipped}{replaced}"
         )
 
 
@@ -129,7 +134,7 @@ def documents_in(
         return
     with textio.open_text_stream(name, encoding, errors) as stream, textio.stream_errors(name):
         number = 0
-        for raw in stream:
+        for raw in textio.checked_lines(stream, name, encoding, errors, report):
             if not raw.strip():
                 continue
             number += 1
@@ -167,8 +172,12 @@ def write_prelabelled(
         if done.lines == 0:
             summary.skipped += 1
             continue
+        text = done.text
+        if textio.SURROGATE.search(text):
+            summary.replaced += sum(1 for line in text.splitlines() if textio.SURROGATE.search(line))
+            text = textio.SURROGATE.sub("\ufffd", text)
         with textio.atomic_output(path) as f:
-            f.write(done.text)
+            f.write(text)
         summary.documents += 1
         summary.lines += done.lines
         summary.unsure += done.unsure

@@ -106,6 +106,7 @@ def open_text_stream(path: str | Path, encoding: str = DEFAULT_ENCODING, errors:
 
 
 _ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a byte it cannot decode
+SURROGATE = re.compile("[\ud800-\udfff]")  # what UTF-8 cannot hold: escaped bytes, lone JSON escapes
 
 
 def checked_lines(
@@ -129,8 +130,8 @@ def checked_lines(
                 if report is not None and not warned and _ESCAPED_BYTE.search(line):
                     warned = True
                     report(
-                        f"{describe(name)}: record {number}: invalid {encoding}, kept as escapes (--errors "
-                        "surrogateescape); later records with such bytes are not named"
+                        f"{describe(name)}: record {number}: invalid {encoding}, decoded with --errors "
+                        "surrogateescape; later records with such bytes are not named"
                     )
             yield line
     except UnicodeDecodeError as exc:

@@ -238,3 +238,17 @@ def test_label_gives_inputs_of_the_same_name_files_of_their_own(tiny_model_file,
     )
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["page.v1-2.txt", "page.v1.txt"]
+
+
+def test_label_output_from_undecodable_input_still_trains(tiny_model_file, tmp_path):
+    """Training files are UTF-8: bytes that were not (a latin-1 file, a lone surrogate escape in a
+    JSON record) come out as U+FFFD, counted in the summary, and a BOM before the first JSON
+    record is no malformed record."""
+    out = tmp_path / "labelled"
+    jsonl = DATA / "jsonl" / "bom-and-odd-strings.jsonl"
+    result = run("label", jsonl, "--jsonl", "--model", tiny_model_file, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert "pre-labelled 3 documents" in result.stderr and "2 lines with undecodable text" in result.stderr
+    lines = {d.source.split("/")[-1]: d.lines for d in load_dataset(out)}
+    assert lines["bom-and-odd-strings-00002.txt"] == ["A lone \ufffd surrogate escape."]
+    assert lines["bom-and-odd-strings-00003.txt"] == ["Caf\ufffd au lait, a byte that is not UTF-8."]
