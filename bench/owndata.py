@@ -1,9 +1,12 @@
 """Figures on our own labelled pages: the hold-out per language, the in-article promotion set,
-and the page titles kept on every set we never train on.
+the languages our training pages do not have, and the page titles kept on every set we never
+train on.
 
 ``training_data/holdout`` holds whole invented sites never trained on; ``training_data/promo-dev``
 holds pages written to a different brief, with promotional lines inside the article body, never
-trained on; ``training_data/sites`` holds multi-page sites written for site memory. All are
+trained on; ``training_data/scripts-dev`` holds pages in languages and scripts none of our
+training pages use (Korean, Japanese, Chinese, Arabic, Hebrew, Hindi, Thai, ...), never trained
+on; ``training_data/sites`` holds multi-page sites written for site memory. All are
 scored at the detector's default threshold. The ScrapingHub ground truth leaves headlines out, so
 the benchmark cannot see a lost title; these pages can.
 """
@@ -19,6 +22,7 @@ from .data import REPO_DIR
 HOLDOUT = REPO_DIR / "training_data" / "holdout"
 PROMO_DEV = REPO_DIR / "training_data" / "promo-dev"
 SITES = REPO_DIR / "training_data" / "sites"
+SCRIPTS_DEV = REPO_DIR / "training_data" / "scripts-dev"
 
 
 def _kept(det: Any, docs: list[Any]) -> list[list[bool]]:
@@ -29,6 +33,8 @@ def holdout_by_language(det: Any, folder: Path = HOLDOUT) -> dict[str, dict[str,
     """Editorial line recall and junk lines removed per language of the hold-out pages."""
     from detector import load_dataset
 
+    if not folder.is_dir():
+        return {}
     docs = load_dataset(folder)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for d, kept in zip(docs, _kept(det, docs)):
@@ -77,7 +83,7 @@ def promo_dev(det: Any, folder: Path = PROMO_DEV) -> dict[str, Any]:
     }
 
 
-def titles_kept(det: Any, folders: tuple[Path, ...] = (HOLDOUT, PROMO_DEV, SITES)) -> dict[str, dict[str, Any]]:
+def titles_kept(det: Any, folders: tuple[Path, ...] = (HOLDOUT, PROMO_DEV, SCRIPTS_DEV, SITES)) -> dict[str, dict[str, Any]]:
     """Per set: pages whose first editorial line (their title, on almost every page) is kept."""
     from detector import load_dataset
     from detector.evaluation import title_figures

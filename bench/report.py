@@ -271,21 +271,35 @@ def _per_document(res: dict[str, Any]) -> list[str]:
     return out
 
 
+def _language_table(title: str, by_language: dict[str, dict[str, Any]]) -> list[str]:
+    """One row per language: pages, editorial lines kept and junk lines removed."""
+    out = [
+        "",
+        title,
+        "",
+        "| language | pages | editorial lines kept | non-editorial lines removed |",
+        "|---|---:|---:|---:|",
+    ]
+    return out + [
+        f"| {k} | {v['pages']} | {_f(v['editorial_recall'])} | {_f(v['junk_removed'])} |"
+        for k, v in by_language.items()
+    ]
+
+
 def _own_data(res: dict[str, Any]) -> list[str]:
-    """Hold-out per language and the in-article promotion set, at the default threshold."""
+    """Hold-out per language, languages we do not train on and the in-article promotion set, at
+    the default threshold."""
     out: list[str] = []
-    ho = res.get("holdout_by_language")
-    if ho:
-        out += [
-            "",
+    if res.get("holdout_by_language"):
+        out += _language_table(
             "## Our own hold-out, per language (`training_data/holdout`, sites never trained on)",
-            "",
-            "| language | pages | editorial lines kept | non-editorial lines removed |",
-            "|---|---:|---:|---:|",
-        ]
-        out += [
-            f"| {k} | {v['pages']} | {_f(v['editorial_recall'])} | {_f(v['junk_removed'])} |" for k, v in ho.items()
-        ]
+            res["holdout_by_language"],
+        )
+    if res.get("scripts_dev_by_language"):
+        out += _language_table(
+            "## Languages our training pages do not have (`training_data/scripts-dev`, never trained on)",
+            res["scripts_dev_by_language"],
+        )
     pd = res.get("promo_dev")
     if pd:
         out += [

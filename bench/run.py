@@ -179,8 +179,9 @@ def run(opts: Options) -> int:
         progress("per-document speed, quiet and beside busy processes")
         res["per_document"] = perdoc.measure(det, lines, c4.filter_page)
     if det is not None:
-        progress("own hold-out per language, the in-article promotion set and page titles")
+        progress("own hold-out per language, the in-article promotion set, other scripts and page titles")
         res["holdout_by_language"] = owndata.holdout_by_language(det)
+        res["scripts_dev_by_language"] = owndata.holdout_by_language(det, owndata.SCRIPTS_DEV)
         res["promo_dev"] = owndata.promo_dev(det)
         res["titles_kept"] = owndata.titles_kept(det)
     if det is not None and det_scores is not None:
