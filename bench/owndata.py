@@ -83,7 +83,9 @@ def promo_dev(det: Any, folder: Path = PROMO_DEV) -> dict[str, Any]:
     }
 
 
-def titles_kept(det: Any, folders: tuple[Path, ...] = (HOLDOUT, PROMO_DEV, SCRIPTS_DEV, SITES)) -> dict[str, dict[str, Any]]:
+def titles_kept(
+    det: Any, folders: tuple[Path, ...] = (HOLDOUT, PROMO_DEV, SCRIPTS_DEV, SITES)
+) -> dict[str, dict[str, Any]]:
     """Per set: pages whose first editorial line (their title, on almost every page) is kept."""
     from detector import load_dataset
     from detector.evaluation import title_figures

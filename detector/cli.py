@@ -44,7 +44,9 @@ ErrorPolicy = Literal["surrogateescape", "replace", "ignore", "strict"]
 OnError = Literal["pass", "skip", "fail"]
 ScoreFormat = Literal["tsv", "jsonl"]
 OutputFormat = Literal["jsonl", "wet"]
-HELD_OUT_FOLDERS = frozenset({"holdout", "promo-dev", "sites", "adaptation"})  # our measuring sets: never train on them
+HELD_OUT_FOLDERS = frozenset(
+    {"holdout", "promo-dev", "scripts-dev", "sites", "adaptation"}
+)  # our measuring sets: never train on them
 
 ModelOpt = Annotated[
     Path | None,

@@ -7,11 +7,32 @@ the line, so the text a user keeps is never re-wrapped.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _ENDING = re.compile(r"(?:\r\n|\r|\n)$")
-WORD = re.compile(r"\w+")  # a word, as the features, cues, title echo and site memory count them
+
+
+def _word_pattern() -> re.Pattern[str]:
+    """Letters and digits with the combining marks between them (``re``'s ``\\w`` leaves marks
+    out, which cut Hindi, Thai, Bengali or Tamil words into fragments at every vowel sign).
+
+    >>> [len(WORD.findall(s)) for s in ("नगर निगम ने पानी", "สวนบนระเบียงคอนโด ครบหนึ่งปี", "Café au lait")]
+    [4, 2, 3]
+    """
+    marks = [c for c in range(0x10000) if unicodedata.category(chr(c)).startswith("M")]
+    spans: list[list[int]] = []
+    for c in marks:
+        if spans and c == spans[-1][1] + 1:
+            spans[-1][1] = c
+        else:
+            spans.append([c, c])
+    return re.compile("\\w[\\w" + "".join(f"{chr(a)}-{chr(b)}" for a, b in spans) + "]*")
+
+
+# A word, as the features, cues, title echo and site memory count them.
+WORD = _word_pattern()
 
 
 def split_lines(text: str) -> list[str]:

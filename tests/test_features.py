@@ -158,3 +158,17 @@ def test_the_title_above_bylines_and_share_buttons_leads_its_run_of_non_prose_li
     ]
     lead = column(featurize([doc]), "topic_lead")
     assert lead.tolist() == [0, 0, 1, 0, 0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "그리고 우리는 그 일을 다시 시작했다.",
+        "ذهب الولد إلى المدرسة في الصباح.",
+        "Το σχολείο του χωριού έκλεισε και οι οικογένειες έφυγαν.",
+        "הוא הלך אל הבית של אמא שלו.",
+    ],
+)
+def test_prose_in_scripts_we_do_not_train_on_still_has_stopwords(sentence):
+    """Without them, a paragraph in these scripts reads like a menu item to the lexical view."""
+    assert column(featurize([[sentence]]), "stopword_ratio")[0] > 0.1

@@ -1,6 +1,6 @@
 """Line splitting and the blank-line rule of filter_text."""
 
-from detector.text import select_with_blanks, split_lines, strip_ending
+from detector.text import WORD, select_with_blanks, split_lines, strip_ending
 
 
 def test_split_lines_keeps_every_kind_of_line_ending():
@@ -36,3 +36,11 @@ def test_trailing_junk_takes_its_blank_lines_with_it():
 
 def test_everything_removed_gives_nothing():
     assert select_with_blanks(["", "junk", ""], [True, False, True]) == []
+
+
+def test_a_word_keeps_its_combining_marks():
+    """Python's \\w leaves combining marks out, which cut Hindi or Thai words at every vowel sign."""
+    assert WORD.findall("आपूर्ति का समय") == ["आपूर्ति", "का", "समय"]
+    assert WORD.findall("สวนบนระเบียง ครบหนึ่งปี") == ["สวนบนระเบียง", "ครบหนึ่งปี"]
+    assert WORD.findall("e\u0301te\u0301 x") == ["e\u0301te\u0301", "x"]
+    assert WORD.findall("love \u2764\ufe0f") == ["love"], "an emoji's variation selector is no word"
