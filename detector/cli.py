@@ -44,9 +44,8 @@ ErrorPolicy = Literal["surrogateescape", "replace", "ignore", "strict"]
 OnError = Literal["pass", "skip", "fail"]
 ScoreFormat = Literal["tsv", "jsonl"]
 OutputFormat = Literal["jsonl", "wet"]
-HELD_OUT_FOLDERS = frozenset(
-    {"holdout", "promo-dev", "scripts-dev", "sites", "adaptation"}
-)  # our measuring sets: never train on them
+# Our measuring sets: never train on them.
+HELD_OUT_FOLDERS = frozenset({"holdout", "promo-dev", "scripts-dev", "sites", "adaptation"})
 
 ModelOpt = Annotated[
     Path | None,

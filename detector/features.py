@@ -43,9 +43,10 @@ CACHE_SIZE = 1 << 13  # a site's chrome fits; 64k entries of token lists cost ~1
 # The stop-words package's lists we read. Korean to Hebrew are scripts none of our training pages
 # use, so their lists change no training line's features; without them prose in those scripts
 # had no stopwords at all and read as junk (training_data/scripts-dev). Japanese and Chinese
-# words run together without spaces, so their lists only match words standing alone. Its "greek" list is
-# Ancient Greek, so modern Greek has a list of our own (data/stopwords-el.txt); its Hindi list
-# cost editorial lines there (kept 0.89 -> 0.74), so it is left out.
+# words run together without spaces, so their lists only match words standing alone. The
+# package's "greek" list is Ancient Greek, so modern Greek has a list of our own
+# (data/stopwords-el.txt); its Hindi list cost editorial lines on those pages (kept 0.89 ->
+# 0.74), so it is left out.
 STOPWORD_LANGUAGES = (
     "english", "german", "french", "spanish", "italian", "portuguese", "dutch", "swedish",
     "danish", "norwegian", "finnish", "polish", "czech", "romanian", "hungarian", "turkish",

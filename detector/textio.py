@@ -27,6 +27,8 @@ DEFAULT_ERRORS = "surrogateescape"
 ERROR_POLICIES = ("strict", "surrogateescape", "replace", "ignore")
 BINARY_SNIFF_BYTES = 8192
 BOM = "\ufeff"  # Windows tools start UTF-8 files with one
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a byte it cannot decode
+SURROGATE = re.compile("[\ud800-\udfff]")  # what UTF-8 cannot hold: escaped bytes, lone JSON escapes
 
 
 class Decoded(NamedTuple):
@@ -103,10 +105,6 @@ def stream_errors(name: str) -> Iterator[None]:
 def open_text_stream(path: str | Path, encoding: str = DEFAULT_ENCODING, errors: str = DEFAULT_ERRORS) -> IO[str]:
     """A text stream over a file or stdin, gzip unpacked by its magic bytes, for reading line by line."""
     return io.TextIOWrapper(open_binary_stream(path), encoding=encoding, errors=errors)
-
-
-_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a byte it cannot decode
-SURROGATE = re.compile("[\ud800-\udfff]")  # what UTF-8 cannot hold: escaped bytes, lone JSON escapes
 
 
 def checked_lines(
@@ -201,11 +199,7 @@ def json_line(record: Any) -> str:
     ('{"text": "café"}\\n', '{"text": "caf\\\\udce9"}\\n')
     """
     line = json.dumps(record, ensure_ascii=False)
-    try:
-        line.encode("utf-8")
-    except UnicodeEncodeError:
-        line = json.dumps(record)
-    return line + "\n"
+    return (json.dumps(record) if SURROGATE.search(line) else line) + "\n"
 
 
 def read_text(path: str | Path, encoding: str = DEFAULT_ENCODING, errors: str = DEFAULT_ERRORS) -> Decoded:
