@@ -370,9 +370,12 @@ class Detector:
         )
         return [build_result(lines, v) for lines, v in zip(split, all_verdicts)]
 
-    def filter_html(self, html: str, *, site: str | None = None, memory: SiteMemory | None = None) -> FilterResult:
+    def filter_html(
+        self, html: str | bytes, *, site: str | None = None, memory: SiteMemory | None = None
+    ) -> FilterResult:
         """Filter a raw HTML page: its text as a naive scraper prints it (html-text, the
-        ``html`` extra), then :meth:`filter_document`."""
+        ``html`` extra), then :meth:`filter_document`. Bytes are decoded as the page declares
+        (its ``<meta charset>``, else UTF-8; :func:`detector.html_input.decode_html`)."""
         from .html_input import html_to_text
 
         return self.filter_document(html_to_text(html), site=site, memory=memory)

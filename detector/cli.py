@@ -256,7 +256,8 @@ def filter_cmd(
         bool,
         typer.Option(
             "--html",
-            help="Inputs are raw HTML pages: turned into lines with html-text (the 'html' extra), then filtered.",
+            help="Inputs are raw HTML pages, read in the charset each declares (else UTF-8): turned into lines "
+            "with html-text (the 'html' extra), then filtered.",
         ),
     ] = False,
     warc: Annotated[
@@ -384,10 +385,15 @@ def filter_cmd(
                 return
             total = gone = 0
             for k, name in enumerate(names):
-                decoded = textio.read_text(name, encoding, errors)
-                if decoded.warning and not quiet:
-                    _err(f"warning: {decoded.warning}")
-                result = det.filter_html(decoded.text) if html else det.filter_document(decoded.text)
+                if html:  # a page says how it is encoded: its bytes go to the HTML reader
+                    data = textio.read_bytes(name)
+                    textio.refuse_binary(data, textio.describe(name))
+                    result = det.filter_html(data)
+                else:
+                    decoded = textio.read_text(name, encoding, errors)
+                    if decoded.warning and not quiet:
+                        _err(f"warning: {decoded.warning}")
+                    result = det.filter_document(decoded.text)
                 if targets is not None:
                     with textio.atomic_output(targets[k]) as f:
                         f.write(result.text)

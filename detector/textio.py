@@ -166,10 +166,15 @@ def read_bytes(path: str | Path) -> bytes:
         raise _open_error(name, exc) from None
 
 
-def decode(data: bytes, name: str, encoding: str = DEFAULT_ENCODING, errors: str = DEFAULT_ERRORS) -> Decoded:
-    """Decode ``data`` under the user's policy; refuse binary data with a clear message."""
+def refuse_binary(data: bytes, name: str, encoding: str = DEFAULT_ENCODING) -> None:
+    """Raise a one-line :class:`InputError` for binary data (NUL bytes near the start)."""
     if b"\x00" in data[:BINARY_SNIFF_BYTES] and encoding.lower().replace("-", "") in ("utf8", "ascii", "latin1"):
         raise InputError(f"{name}: looks like a binary file (NUL bytes near the start); give text input")
+
+
+def decode(data: bytes, name: str, encoding: str = DEFAULT_ENCODING, errors: str = DEFAULT_ERRORS) -> Decoded:
+    """Decode ``data`` under the user's policy; refuse binary data with a clear message."""
+    refuse_binary(data, name, encoding)
     if errors not in ERROR_POLICIES:
         raise InputError(f"unknown --errors policy {errors!r}; choose one of {', '.join(ERROR_POLICIES)}")
     try:

@@ -33,6 +33,7 @@ from . import textio
 from ._version import __version__
 from .classifier import Detector, RemovedLine
 from .errors import InputError, MissingExtraError
+from .html_input import decode_html
 from .sitememory import SiteMemory
 from .text import split_lines
 
@@ -97,7 +98,7 @@ def _http_html(block: bytes) -> str | None:
         head, sep, body = block.partition(b"\n\n")
     if not sep:
         return None
-    charset = "utf-8"
+    charset = None
     for line in head.split(b"\n")[1:]:
         name, _, value = line.partition(b":")
         if name.strip().lower() != b"content-type":
@@ -109,10 +110,7 @@ def _http_html(block: bytes) -> str | None:
             key, _, val = param.partition("=")
             if key.strip().lower() == "charset" and val.strip(" \"'"):
                 charset = val.strip(" \"'")
-        try:
-            return body.decode(charset, errors="replace")
-        except LookupError:  # a charset Python does not know: UTF-8 is the web's likeliest
-            return body.decode("utf-8", errors="replace")
+        return decode_html(body, charset)  # the header's charset, else the page's <meta>, else UTF-8
     return None
 
 

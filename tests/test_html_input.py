@@ -59,3 +59,24 @@ def test_a_missing_html_extra_names_the_install_command(monkeypatch):
     monkeypatch.delitem(__import__("sys").modules, "html_text", raising=False)
     with pytest.raises(MissingExtraError, match=r"pip install '\.\[html\]'"):
         html_to_text("<p>x</p>")
+
+
+LATIN1 = DATA / "html" / "latin1-page.html"
+LATIN1_TEXT = "Le café historique de la place du marché fermera ses portes en décembre"
+
+
+def test_a_page_in_the_charset_it_declares_reads_right_as_bytes_or_escaped_text():
+    """Older sites still serve ISO-8859-1 and say so in a <meta> tag; read as UTF-8 their accents
+    were lost, and a file read with surrogate escapes crashed html-text."""
+    from detector.html_input import html_to_text
+
+    data = LATIN1.read_bytes()
+    text = html_to_text(data)
+    assert LATIN1_TEXT in text and "“avec regret”" in text, "ISO-8859-1 is read as browsers read it"
+    assert html_to_text(data.decode("utf-8", "surrogateescape")) == text
+
+
+def test_the_cli_reads_an_html_file_in_its_declared_charset(tiny_model_file):
+    out = CliRunner().invoke(app, ["filter", "--html", str(LATIN1), "--model", str(tiny_model_file), "-t", "1"])
+    assert out.exit_code == 0, out.output
+    assert LATIN1_TEXT in out.stdout and "invalid utf-8" not in out.stderr

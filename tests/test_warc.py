@@ -13,6 +13,7 @@ from detector.cli import app
 from detector.errors import InputError, MissingExtraError
 
 from . import warcfiles as wf
+from .conftest import DATA
 from .test_classifier import PAGE
 
 pytest.importorskip("fastwarc")
@@ -83,6 +84,14 @@ def test_html_responses_become_html_text_lines(tmp_path):
     assert pages[0].url == "https://example.org/page/7" and pages[0].record_id == wf.record_id(7)
     assert pages[0].text == html_to_text(HTML)
     assert any("Harbour wall repairs" in line for line in pages[0].lines)
+
+
+def test_an_html_response_without_a_charset_header_is_read_in_the_charset_its_page_declares(tmp_path):
+    pytest.importorskip("html_text")
+    latin1 = (DATA / "html" / "latin1-page.html").read_bytes()
+    path = wf.write(tmp_path / "latin.warc", [wf.response(9, latin1, "text/html")])
+    pages, _, _ = pages_of(path)
+    assert "Le café historique de la place du marché fermera ses portes en décembre" in pages[0].text
 
 
 def test_gzip_per_record_files_read_like_plain_ones(tmp_path):

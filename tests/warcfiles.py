@@ -44,9 +44,9 @@ def conversion(number: int, text: str | bytes) -> bytes:
     return record("conversion", body, url=f"https://example.org/page/{number}", number=number)
 
 
-def response(number: int, html: str, content_type: str = "text/html; charset=utf-8") -> bytes:
-    """A WARC response record: an HTTP 200 with ``html`` as its body."""
-    body = html.encode("utf-8")
+def response(number: int, html: str | bytes, content_type: str = "text/html; charset=utf-8") -> bytes:
+    """A WARC response record: an HTTP 200 with ``html`` (UTF-8 if text) as its body."""
+    body = html.encode("utf-8") if isinstance(html, str) else html
     http = f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
     return record(
         "response",
