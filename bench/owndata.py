@@ -98,3 +98,27 @@ def titles_kept(
         t = title_figures(docs, _kept(det, docs))
         out[folder.name] = {"pages": int(t["titled_documents"]), "kept": int(t["titles_kept"])}
     return out
+
+
+def forum_threads(det: Any, folders: tuple[Path, ...] = (HOLDOUT, PROMO_DEV, SITES)) -> dict[str, Any]:
+    """The forum-thread pages of our sets never trained on: how many the detector reads as
+    threads, and editorial lines kept / other lines removed with and without its forum rule."""
+    from detector import load_dataset
+
+    docs = [d for f in folders if f.is_dir() for d in load_dataset(f) if d.genre == "forum"]
+    if not docs or not hasattr(det, "page_thresholds"):
+        return {}
+    out: dict[str, Any] = {
+        "pages": len(docs),
+        "read_as_threads": sum(t != det.threshold for t in det.page_thresholds([d.lines for d in docs])),
+    }
+    for name, d in (("forum_rule", det), ("no_forum_rule", det.configure(forums=False))):
+        e = ek = j = jr = 0
+        for doc, kept in zip(docs, _kept(d, docs)):
+            for label, k in zip(doc.labels, kept):
+                if label == "editorial":
+                    e, ek = e + 1, ek + k
+                else:
+                    j, jr = j + 1, jr + (not k)
+        out[name] = {"editorial_kept": ek / max(e, 1), "junk_removed": jr / max(j, 1)}
+    return out

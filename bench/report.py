@@ -313,6 +313,23 @@ def _own_data(res: dict[str, Any]) -> list[str]:
             f"| {k} | {v['pages']} | {v['promotional_lines']} | {_f(v['promotional_removed'])} | {_f(v['editorial_kept'])} |"
             for k, v in pd.items()
         ]
+    ft = res.get("forum_threads")
+    if ft:
+        sh = ft.get("scrapinghub_read_as_threads", [])
+        out += [
+            "",
+            "## Forum threads (the forum pages of `holdout`, `promo-dev` and `sites`, never trained on)",
+            "",
+            f"The detector reads {ft['read_as_threads']} of these {ft['pages']} pages as forum threads and judges them "
+            f"at the `safe` preset (`detector.forums`); it reads {len(sh)} of the ScrapingHub pages as threads"
+            + (f" (positions {', '.join(map(str, sh))})." if sh else "."),
+            "",
+            "| | editorial lines kept | non-editorial lines removed |",
+            "|---|---:|---:|",
+            f"| forum rule on (the default) | {_f(ft['forum_rule']['editorial_kept'])} | {_f(ft['forum_rule']['junk_removed'])} |",
+            f"| forum rule off (`--no-forums`) | {_f(ft['no_forum_rule']['editorial_kept'])} | "
+            f"{_f(ft['no_forum_rule']['junk_removed'])} |",
+        ]
     tk = res.get("titles_kept")
     hk = res.get("headlines_kept")
     if hk and hk["found"]:

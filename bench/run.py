@@ -184,6 +184,10 @@ def run(opts: Options) -> int:
         res["scripts_dev_by_language"] = owndata.holdout_by_language(det, owndata.SCRIPTS_DEV)
         res["promo_dev"] = owndata.promo_dev(det)
         res["titles_kept"] = owndata.titles_kept(det)
+        res["forum_threads"] = owndata.forum_threads(det)
+        if res["forum_threads"]:
+            read = [t != det.threshold for t in det.page_thresholds(lines)]
+            res["forum_threads"]["scrapinghub_read_as_threads"] = [i for i, r in enumerate(read) if r]
     if det is not None and det_scores is not None:
         _detector_extras(res, det_info, chosen, pages, lines, labels, truths, det_scores, out_rows, counts_by_key, opts)
     report.write(res, opts.out_dir)

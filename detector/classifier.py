@@ -19,6 +19,7 @@ from .allocation import gc_paused
 from .dataset import EDITORIAL
 from .decision import decide
 from .errors import DetectorError
+from .forums import ForumPages
 from .model import LineModel
 from .persistence import LoadedModel, base_metadata, load_default, load_model, save_model
 from .sitememory import DOUBT_LOG_ODDS, SENTENCE_DOUBT_LOG_ODDS, SiteMemory, doubtful, host_of
@@ -94,6 +95,10 @@ class Settings:
     call many times slower). ``title_echo``: keep the later line that a document's first line
     (a page's ``<title>``, as html-text and Common Crawl WET print it) starts with, the page's
     headline, and drop the first line where it only adds the site's name (:mod:`detector.titles`).
+    ``forums``: judge a page that reads as a forum thread (:mod:`detector.forums`) at the
+    ``safe`` preset, where the default operating point is in force (no threshold or preset
+    other than ``balanced`` given): there the posts are the content, and the default, chosen on
+    article pages where comments are chrome, removes many short replies.
     """
 
     threshold: float | None = None
@@ -101,6 +106,10 @@ class Settings:
     preset: str | None = None
     threads: int = DEFAULT_THREADS
     title_echo: bool = True
+    forums: bool = True
+
+
+FORUM_PRESET = "safe"
 
 
 def preset_threshold(metadata: dict[str, Any], preset: str | None) -> float:
@@ -167,7 +176,18 @@ class Detector:
         self.settings = settings
         self.labels: list[str] = labels
         self.threshold: float = float(threshold)
+        self.forum_threshold: float | None = self._forum_threshold()
         self._classes = list(loaded.model.classes_)
+
+    def _forum_threshold(self) -> float | None:
+        """The threshold for pages read as forum threads, or ``None`` where no such rule applies."""
+        s = self.settings
+        presets = self._loaded.metadata.get("presets") or {}
+        if not s.forums or s.threshold is not None or s.preset not in (None, "balanced"):
+            return None
+        if getattr(self._loaded.model, "forum_pages_", None) is None or FORUM_PRESET not in presets:
+            return None
+        return max(self.threshold, float(presets[FORUM_PRESET]["threshold"]))
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
@@ -209,6 +229,7 @@ class Detector:
         preset: str | None = None,
         threads: int | None = None,
         title_echo: bool | None = None,
+        forums: bool | None = None,
     ) -> Detector:
         """A detector sharing this model with other settings (a preset replaces a set threshold)."""
         old = self.settings
@@ -218,6 +239,7 @@ class Detector:
             preset if preset is not None else old.preset,
             old.threads if threads is None else threads,
             old.title_echo if title_echo is None else title_echo,
+            old.forums if forums is None else forums,
         )
         return Detector(self._loaded, settings)
 
@@ -286,8 +308,9 @@ class Detector:
     ) -> list[list[Verdict]]:
         blank = [[is_blank(line) for line in doc] for doc in documents]
         content = [[line for line, b in zip(doc, bl) if not b] for doc, bl in zip(documents, blank)]
-        proba = self._proba(content)
-        scores, labels = decide(proba, self._classes, self.threshold)
+        proba, forum = self._proba(content)
+        thresholds = self._thresholds(forum, [len(c) for c in content])
+        scores, labels = decide(proba, self._classes, thresholds)
         out: list[list[Verdict]] = []
         k = 0
         keep = self.settings.keep
@@ -309,26 +332,57 @@ class Detector:
             out = [v if site is None else site_revised(v, site, memory, self) for v, site in zip(out, sites)]
         return out
 
-    def _proba(self, docs: Sequence[Sequence[str]]) -> np.ndarray:
-        """The model's probabilities for every line, in bounded windows and batches."""
+    def _document_thresholds(self, forum: np.ndarray | None) -> np.ndarray | None:
+        """Each document's threshold (``None``: all at :attr:`threshold`)."""
+        pages: ForumPages | None = getattr(self._loaded.model, "forum_pages_", None)
+        if self.forum_threshold is None or forum is None or pages is None or not pages.flags(forum).any():
+            return None
+        return np.where(pages.flags(forum), self.forum_threshold, self.threshold)
+
+    def _thresholds(self, forum: np.ndarray | None, lengths: Sequence[int]) -> float | np.ndarray:
+        """The threshold of every line: the forum threshold on documents read as threads."""
+        per_doc = self._document_thresholds(forum)
+        return self.threshold if per_doc is None else np.repeat(per_doc, lengths)
+
+    def page_thresholds(self, documents: Sequence[Sequence[str]]) -> list[float]:
+        """The threshold each document is judged at: :attr:`forum_threshold` on a page that reads
+        as a forum thread (:mod:`detector.forums`), else :attr:`threshold`."""
+        _, forum = self._proba([[x for x in doc if not is_blank(x)] for doc in documents])
+        per_doc = self._document_thresholds(forum)
+        return [self.threshold] * len(documents) if per_doc is None else [float(t) for t in per_doc]
+
+    def _proba(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray | None]:
+        """The model's probabilities for every line, in bounded windows and batches, and each
+        document's forum probability (the mean over its windows; ``None`` without a page classifier)."""
         model = self._loaded.model
         n = sum(len(d) for d in docs)
         out = np.zeros((n, len(self._classes)))
+        has_forum = getattr(model, "forum_pages_", None) is not None
+        forum_sum = np.zeros(len(docs))
+        forum_count = np.zeros(len(docs))
         starts = np.concatenate(([0], np.cumsum([len(d) for d in docs])))
         pieces: list[Sequence[str]] = []
         owned: list[tuple[int, int, int]] = []  # (first row in out, first own row in piece, own rows)
+        owner: list[int] = []  # the document of each piece
         size = 0
 
         def flush() -> None:
             if not pieces:
                 return
-            proba = model.predict_proba(pieces, threads=self.settings.threads)
+            if has_forum:
+                proba, forum = model.predict_pages(pieces, threads=self.settings.threads)
+                assert forum is not None
+                np.add.at(forum_sum, owner, forum)
+                np.add.at(forum_count, owner, 1)
+            else:
+                proba = model.predict_proba(pieces, threads=self.settings.threads)
             at = 0
             for piece, (row, first, count) in zip(pieces, owned):
                 out[row : row + count] = proba[at + first : at + first + count]
                 at += len(piece)
             pieces.clear()
             owned.clear()
+            owner.clear()
 
         for d, lines in enumerate(docs):
             for a, b, lo, hi in windows(len(lines), WINDOW_LINES, WINDOW_OVERLAP):
@@ -337,9 +391,10 @@ class Detector:
                     size = 0
                 pieces.append(lines[lo:hi])
                 owned.append((int(starts[d]) + a, a - lo, b - a))
+                owner.append(d)
                 size += hi - lo
         flush()
-        return out
+        return out, (forum_sum / np.maximum(forum_count, 1) if has_forum else None)
 
     # -- filtering --------------------------------------------------------------------------
     def filter_document(self, text: str, *, site: str | None = None, memory: SiteMemory | None = None) -> FilterResult:

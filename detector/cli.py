@@ -245,6 +245,14 @@ def filter_cmd(
             "first line where it only adds the site's name (default: on).",
         ),
     ] = True,
+    forums: Annotated[
+        bool,
+        typer.Option(
+            "--forums/--no-forums",
+            help="Judge a page that reads as a forum thread at the 'safe' preset, where the default operating "
+            "point is in force: its posts are the content (default: on).",
+        ),
+    ] = True,
     removed: Annotated[
         Path | None,
         typer.Option(
@@ -338,7 +346,7 @@ def filter_cmd(
     """
 
     def body() -> None:
-        det = _detector(model, threshold, keep, preset, threads).configure(title_echo=title_echo)
+        det = _detector(model, threshold, keep, preset, threads).configure(title_echo=title_echo, forums=forums)
         names = _inputs(paths)
         _stdin_hint(names, quiet)
         if warc and (html or jsonl or output_dir is not None or removed is not None or site_field is not None):
@@ -879,7 +887,9 @@ def explain_cmd(
                 for e in explained:
                     out.write(textio.json_line(e.to_record()))
             else:
-                render(explained, det.threshold, out)
+                used = det.page_thresholds([[strip_ending(x) for x in split_lines(decoded.text)]])[0]
+                forum = " (the page reads as a forum thread: the safe preset's)" if used != det.threshold else ""
+                render(explained, used, out, forum)
 
     _run(body)
 

@@ -14,8 +14,9 @@ import numpy as np
 from .dataset import EDITORIAL
 
 
-def decide(proba: np.ndarray, classes: Sequence[str], threshold: float) -> tuple[np.ndarray, list[str]]:
-    """Scores (clipped to [0, 1]) and labels of lines, given their probabilities per class.
+def decide(proba: np.ndarray, classes: Sequence[str], threshold: float | np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Scores (clipped to [0, 1]) and labels of lines, given their probabilities per class and
+    the threshold (one, or one per line).
 
     >>> decide(np.array([[0.9, 0.1, 0.0], [0.2, 0.3, 0.5]]), ["editorial", "boilerplate", "promotional"], 0.5)
     (array([0.1, 0.8]), ['editorial', 'promotional'])
@@ -27,4 +28,5 @@ def decide(proba: np.ndarray, classes: Sequence[str], threshold: float) -> tuple
     other = [i for i in range(len(classes)) if i != ed]
     alt = np.asarray(other)[np.argmax(proba[:, other], axis=1)] if other else np.full(len(proba), ed)
     names = [classes[i] for i in alt.tolist()]
-    return scores, [EDITORIAL if s < threshold else a for s, a in zip(scores.tolist(), names)]
+    editorial = (scores < threshold).tolist()
+    return scores, [EDITORIAL if e else a for e, a in zip(editorial, names)]

@@ -158,14 +158,15 @@ def _note(v: Verdict, threshold: float) -> str:
     return ""
 
 
-def render(explained: Sequence[Explanation], threshold: float, out: IO[str]) -> None:
-    """A table for a terminal (rich): one row per line, the evidence under it, removed lines in red."""
+def render(explained: Sequence[Explanation], threshold: float, out: IO[str], why: str = "") -> None:
+    """A table for a terminal (rich): one row per line, the evidence under it, removed lines in red;
+    ``why`` tells where the threshold came from when it is not the detector's own."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     console = Console(file=out, width=None if out.isatty() else RENDER_WIDTH)
-    table = Table(title=f"threshold {threshold:.3f} · score = P(not editorial)", show_lines=True)
+    table = Table(title=f"threshold {threshold:.3f}{why} · score = P(not editorial)", show_lines=True)
     table.add_column("#", justify="right")
     table.add_column("score", justify="right")
     table.add_column("label")

@@ -47,6 +47,7 @@ from .features import (
     context_features,
     repeat_counts,
 )
+from .forums import ForumPages
 
 N_HASH_FEATURES = 2**18
 RANDOM_STATE = 0
@@ -200,6 +201,10 @@ class LineModel:
     >>> m = LineModel().fit([["Home", "A real paragraph of text, long enough to read."]] * 4,
     ...                     [["boilerplate", "editorial"]] * 4)  # doctest: +SKIP
     """
+
+    # Set by training when the pages carry genres (detector.forums); models saved before it
+    # was added read as having none.
+    forum_pages_: ForumPages | None = None
 
     def __init__(
         self,
@@ -434,6 +439,16 @@ class LineModel:
         p1 = self.stage1_.proba(self._stage1_sparse(F), F.numeric) if self.stage1_ is not None else None
         plex = self.lexical_.proba(*self._lexical_inputs(F)) if self.lexical_ is not None else None
         return p1, plex, self._stage2_columns(p1, plex, F)
+
+    def predict_pages(
+        self, docs: Sequence[Sequence[str]], threads: int = DEFAULT_THREADS
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """:meth:`predict_proba`, and each document's probability of being a forum thread
+        (``None`` for a model without the page classifier, :mod:`detector.forums`)."""
+        F = featurize(docs, self.blocks, self.affixes)
+        proba = self.combine(self.predict_features(F, threads))
+        forum = self.forum_pages_.probability(F.tokens, F.offsets) if self.forum_pages_ is not None else None
+        return proba, forum
 
     def predict_proba(self, docs: Sequence[Sequence[str]], threads: int = DEFAULT_THREADS) -> np.ndarray:
         """Probabilities (lines of all documents x ``classes_``), in reading order.

@@ -21,6 +21,7 @@ from .dataset import EDITORIAL, Document, dataset_labels, dataset_sha256
 from .decision import decide
 from .errors import DataError
 from .evaluation import evaluate_predictions, threshold_for_char_recall, threshold_for_recall
+from .forums import ForumPages
 from .model import FeatureBatch, LineModel, featurize
 from .progress import note, progress
 
@@ -287,6 +288,10 @@ def train(
     jobs = default_jobs() if jobs is None else jobs
     probas, model = cross_validated_scores(data, folds=folds, jobs=jobs, quiet=quiet, final=True, **params)
     assert model is not None
+    pages = data.features.take(np.arange(len(docs)))
+    model.forum_pages_, forum_report = ForumPages.fit(
+        pages.tokens, pages.offsets, [d.genre for d in docs], data.groups[: len(docs)]
+    )
     truth = np.concatenate([np.asarray([x == EDITORIAL for x in d.labels]) for d in docs])
     scores = np.concatenate([1.0 - p[:, 0] for p in probas])
     threshold = threshold_for_recall(truth, scores, target_recall)
@@ -317,6 +322,7 @@ def train(
         },
         "model_params": {k: getattr(model, k) for k in MODEL_PARAMS},
         "short_views_per_page": SHORT_VIEWS_PER_PAGE,
+        "forum_pages": forum_report,
         "default_corpus": None
         if base is None
         else {
