@@ -321,8 +321,9 @@ def _own_data(res: dict[str, Any]) -> list[str]:
             "## Forum threads (the forum pages of `holdout`, `promo-dev` and `sites`, never trained on)",
             "",
             f"The detector reads {ft['read_as_threads']} of these {ft['pages']} pages as forum threads and judges them "
-            f"at the `safe` preset (`detector.forums`); it reads {len(sh)} of the ScrapingHub pages as threads"
-            + (f" (positions {', '.join(map(str, sh))})." if sh else "."),
+            f"at the `safe` preset (`detector.forums`). Of the ScrapingHub pages it reads {len(sh)} as "
+            + ("a thread" if len(sh) == 1 else "threads")
+            + (f" (position{'s' if len(sh) > 1 else ''} {', '.join(map(str, sh))})." if sh else "."),
             "",
             "| | editorial lines kept | non-editorial lines removed |",
             "|---|---:|---:|",
