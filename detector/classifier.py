@@ -19,7 +19,6 @@ from .allocation import gc_paused
 from .dataset import EDITORIAL
 from .decision import decide
 from .errors import DetectorError
-from .forums import ForumPages
 from .model import LineModel
 from .persistence import LoadedModel, base_metadata, load_default, load_model, save_model
 from .sitememory import DOUBT_LOG_ODDS, SENTENCE_DOUBT_LOG_ODDS, SiteMemory, doubtful, host_of
@@ -185,7 +184,7 @@ class Detector:
         presets = self._loaded.metadata.get("presets") or {}
         if not s.forums or s.threshold is not None or s.preset not in (None, "balanced"):
             return None
-        if getattr(self._loaded.model, "forum_pages_", None) is None or FORUM_PRESET not in presets:
+        if self._loaded.model.forum_pages_ is None or FORUM_PRESET not in presets:
             return None
         return max(self.threshold, float(presets[FORUM_PRESET]["threshold"]))
 
@@ -334,7 +333,7 @@ class Detector:
 
     def _document_thresholds(self, forum: np.ndarray | None) -> np.ndarray | None:
         """Each document's threshold (``None``: all at :attr:`threshold`)."""
-        pages: ForumPages | None = getattr(self._loaded.model, "forum_pages_", None)
+        pages = self._loaded.model.forum_pages_
         if self.forum_threshold is None or forum is None or pages is None or not pages.flags(forum).any():
             return None
         return np.where(pages.flags(forum), self.forum_threshold, self.threshold)
@@ -357,7 +356,7 @@ class Detector:
         model = self._loaded.model
         n = sum(len(d) for d in docs)
         out = np.zeros((n, len(self._classes)))
-        has_forum = getattr(model, "forum_pages_", None) is not None
+        has_forum = model.forum_pages_ is not None
         forum_sum = np.zeros(len(docs))
         forum_count = np.zeros(len(docs))
         starts = np.concatenate(([0], np.cumsum([len(d) for d in docs])))
@@ -369,13 +368,10 @@ class Detector:
         def flush() -> None:
             if not pieces:
                 return
-            if has_forum:
-                proba, forum = model.predict_pages(pieces, threads=self.settings.threads)
-                assert forum is not None
+            proba, forum = model.predict_pages(pieces, threads=self.settings.threads)
+            if forum is not None:
                 np.add.at(forum_sum, owner, forum)
                 np.add.at(forum_count, owner, 1)
-            else:
-                proba = model.predict_proba(pieces, threads=self.settings.threads)
             at = 0
             for piece, (row, first, count) in zip(pieces, owned):
                 out[row : row + count] = proba[at + first : at + first + count]

@@ -456,7 +456,7 @@ class LineModel:
         The editorial column is stage 2's; the other labels share the rest in the proportions
         of stage 1 and the lexical view together.
         """
-        return self.combine(self.predict_parts(docs, threads))
+        return self.predict_pages(docs, threads)[0]
 
     def combine(self, parts: dict[str, np.ndarray]) -> np.ndarray:
         """One probability per label from :meth:`predict_parts`' output."""
