@@ -98,3 +98,13 @@ def test_train_fits_the_page_classifier_when_enough_pages_carry_the_forum_genre(
     monkeypatch.setattr(forums, "MIN_PAGES", 1)
     det, _ = training.train(tiny_docs, folds=2, jobs=1, quiet=True, n_folds=2, boost_iter=5)
     assert det.metadata["forum_pages"]["fitted"] is True and det.forum_threshold is not None
+
+
+def test_a_thread_read_in_several_windows_is_still_one_thread(thread, monkeypatch):
+    from detector import classifier
+
+    monkeypatch.setattr(classifier, "WINDOW_LINES", 16)
+    monkeypatch.setattr(classifier, "WINDOW_OVERLAP", 4)
+    det = Detector.default()
+    assert len(classifier.windows(len(thread.lines) * 2, 16, 4)) > 1
+    assert det.page_thresholds([thread.lines * 2, ["Home", "Contact"]]) == [det.forum_threshold, det.threshold]
