@@ -108,3 +108,12 @@ def test_a_thread_read_in_several_windows_is_still_one_thread(thread, monkeypatc
     det = Detector.default()
     assert len(classifier.windows(len(thread.lines) * 2, 16, 4)) > 1
     assert det.page_thresholds([thread.lines * 2, ["Home", "Contact"]]) == [det.forum_threshold, det.threshold]
+
+
+def test_the_fast_page_probability_is_the_classifiers_own(thread, example_lines):
+    from detector.forums import page_vectors
+
+    pages = Detector.default()._loaded.model.forum_pages_
+    F = featurize([thread.lines, example_lines, ["Home"], []])
+    expected = pages.classifier.predict_proba(page_vectors(F.tokens, F.offsets))[:, 1]
+    assert np.allclose(pages.probability(F.tokens, F.offsets), expected)
